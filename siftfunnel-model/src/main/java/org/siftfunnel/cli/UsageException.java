@@ -1,0 +1,10 @@
+package org.siftfunnel.cli;
+
+/** A user's mistake on the command line: printed as one line, exit status 2. */
+public final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UsageException(String message) {
+        super(message);
+    }
+}
