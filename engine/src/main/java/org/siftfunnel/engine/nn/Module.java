@@ -306,12 +306,17 @@ public abstract class Module {
      * the move. Returns this.
      */
     public Module to(Backend backend) {
-        parameters.replaceAll((n, t) -> t.backend() == backend ? t : t.to(backend).requiresGrad(t.requiresGrad()));
-        buffers.replaceAll((n, t) -> t.to(backend));
-        for (Module c : children.values()) {
-            c.to(backend);
-        }
+        moveTo(backend, new IdentityHashMap<>());
         return this;
+    }
+
+    /** {@code moved} maps old tensors to their copies so a tensor shared by two modules stays shared. */
+    private void moveTo(Backend backend, Map<Tensor, Tensor> moved) {
+        parameters.replaceAll((n, t) -> moved.computeIfAbsent(t, old -> old.to(backend).requiresGrad(old.requiresGrad())));
+        buffers.replaceAll((n, t) -> moved.computeIfAbsent(t, old -> old.to(backend)));
+        for (Module c : children.values()) {
+            c.moveTo(backend, moved);
+        }
     }
 
     // ================================================================ description

@@ -220,6 +220,16 @@ class ModuleStateDictTest {
     }
 
     @Test
+    void toKeepsASharedParameterShared() {
+        Linear shared = new Linear(2, 2, new org.siftfunnel.engine.random.RandomSource(1));
+        Sequential twice = new Sequential(shared, new Tanh(), shared);
+        twice.to(new ReferenceBackend());
+        Map<String, Tensor> sd = twice.stateDict();
+        assertSame(sd.get("0.weight").buffer(), sd.get("2.weight").buffer());
+        assertEquals(6, twice.parameterCount());
+    }
+
+    @Test
     void registrationRejectsBadAndDuplicateNames() {
         class Bad extends Module {
             void add(String name) {
