@@ -1,0 +1,2 @@
+/** Datasets and their loaders. */
+package org.siftfunnel.model.data;
