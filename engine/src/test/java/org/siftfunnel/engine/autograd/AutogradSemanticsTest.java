@@ -115,7 +115,7 @@ class AutogradSemanticsTest {
     void noGradRecordsNothingAndRestoresTheMode() {
         Tensor x = variable(1f, 2f);
         Tensor y;
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             assertFalse(GradMode.isEnabled());
             y = x.mul(3f).exp().sum();
         }
@@ -128,8 +128,8 @@ class AutogradSemanticsTest {
 
     @Test
     void nestedScopesRestoreTheEnclosingMode() {
-        try (GradMode.Scope off = GradMode.noGrad()) {
-            try (GradMode.Scope on = GradMode.enableGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
+            try (GradMode.Scope _ = GradMode.enableGrad()) {
                 assertTrue(GradMode.isEnabled());
                 assertNotNull(variable(1f).mul(2f).gradFn());
             }
@@ -145,7 +145,7 @@ class AutogradSemanticsTest {
         AtomicReference<Tensor> otherResult = new AtomicReference<>();
         AtomicReference<Throwable> otherFailure = new AtomicReference<>();
         Thread other = new Thread(() -> {
-            try (GradMode.Scope s = GradMode.noGrad()) {
+            try (GradMode.Scope _ = GradMode.noGrad()) {
                 otherInNoGrad.countDown();
                 // Stay inside the no-grad scope while the main thread records.
                 if (!mainRecorded.await(10, TimeUnit.SECONDS)) {
