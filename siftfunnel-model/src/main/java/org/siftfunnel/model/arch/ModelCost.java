@@ -42,6 +42,10 @@ import org.siftfunnel.engine.tensor.Tensor;
  * These are the convolution/linear MACs that tools such as ptflops report, plus the small
  * BatchNorm and attention terms the paper's cost table includes (spec §7.2). Parameters count
  * trainable values only (BatchNorm weight and bias, not its running statistics).
+ *
+ * <p>BatchNorm layers use batch statistics during the pass (see {@code traceForward}), so each
+ * needs more than one value per channel: a 2-D BatchNorm on a 1×1 map or a 1-D one after a
+ * linear layer needs a batch of at least 2 (MACs grow linearly with the batch).
  */
 public final class ModelCost {
     private ModelCost() {
@@ -138,12 +142,12 @@ public final class ModelCost {
         }
         List<Tensor> buffers = new ArrayList<>(module.namedBuffers().values());
         List<Tensor> saved = new ArrayList<>();
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             for (Tensor b : buffers) {
                 saved.add(b.copy());
             }
         }
-        try (GradMode.Scope s = GradMode.enableGrad()) {
+        try (GradMode.Scope _ = GradMode.enableGrad()) {
             module.eval();
             for (Module m : modes.keySet()) {
                 if (m instanceof BatchNorm) {

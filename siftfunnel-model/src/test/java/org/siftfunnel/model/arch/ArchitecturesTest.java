@@ -70,7 +70,7 @@ class ArchitecturesTest {
         // run the edge alone.
         int n = cheap ? 2 : 1;
         Tensor x = Tensor.rand(Backends.getDefault(), new RandomSource(3), -1f, 1f, n, channels, size, size);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             Tensor z = model.features(x);
             int[] f = model.featureShape();
             assertArrayEquals(new int[] {n, f[0], f[1], f[2]}, z.shape(), "Z shape");

@@ -91,7 +91,7 @@ class SiftFunnelCnnGoldenTest {
         SiftFunnelCnn model = loadedModel(be);
         model.eval();
         Tensor x = golden("input", be);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             Tensor z = model.features(x);
             assertGolden("eval.features", z);
             assertGolden("eval.log_probs", model.cloud().forward(z));

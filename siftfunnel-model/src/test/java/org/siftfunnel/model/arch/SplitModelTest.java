@@ -78,7 +78,7 @@ class SplitModelTest {
     void forwardIsCloudOfEdgeAndFeaturesIsTheEdge() {
         SplitModel model = new SiftFunnelCnn(ArchConfig.of(3, 16, 4), new RandomSource(2)).eval();
         Tensor x = input(3, 3, 16, 7);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             Tensor z = model.features(x);
             assertArrayEquals(z.toArray(), model.edge().forward(x).toArray());
             assertArrayEquals(model.cloud().forward(z).toArray(), model.forward(x).toArray());
@@ -103,7 +103,7 @@ class SplitModelTest {
         assertEquals(new HashSet<>(trained.edge().stateDict().keySet()),
                 StateDicts.read(file, "").keySet(), "the file holds the edge's names only");
         Tensor x = input(2, 1, 16, 4);
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             assertArrayEquals(trained.features(x).toArray(), device.features(x).toArray(), 0f);
         }
         // A full-model state dict does not load into the edge strictly: it has cloud names.
