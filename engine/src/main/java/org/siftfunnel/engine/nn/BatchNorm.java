@@ -16,7 +16,7 @@ import org.siftfunnel.engine.tensor.Tensor;
 public abstract class BatchNorm extends Module {
     private final int numFeatures;
     private final float eps;
-    private final float momentum;
+    private volatile float momentum;
     private final boolean affine;
 
     protected BatchNorm(int numFeatures, float eps, float momentum, boolean affine) {
@@ -69,6 +69,17 @@ public abstract class BatchNorm extends Module {
 
     public float momentum() {
         return momentum;
+    }
+
+    /**
+     * Changes the running-statistics momentum (used by {@link BatchNormRecalibration} to
+     * average statistics cumulatively).
+     */
+    public void setMomentum(float value) {
+        if (!(value >= 0f && value <= 1f)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": momentum must be in [0, 1], got " + value);
+        }
+        this.momentum = value;
     }
 
     @Override
