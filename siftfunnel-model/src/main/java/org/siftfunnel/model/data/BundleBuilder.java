@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,18 +117,13 @@ public final class BundleBuilder {
         part.put("images", imagesFile);
         part.put("labels", labelsFile);
         // Hash of the decompressed pixels, stable even if a different zlib recompresses the files.
-        part.put("pixels_sha256", sha256(x));
+        part.put("pixels_sha256", Sha256.of(x));
         List<Integer> list = new ArrayList<>(indices.length);
         for (int i : indices) {
             list.add(i);
         }
         part.put("indices", list);
         return part;
-    }
-
-    static String sha256(byte[] data) {
-        MessageDigest md = HashedInput.sha256();
-        return HexFormat.of().formatHex(md.digest(data));
     }
 
     static int[] toInts(byte[] labels) {

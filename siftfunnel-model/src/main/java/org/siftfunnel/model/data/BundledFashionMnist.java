@@ -71,9 +71,18 @@ public final class BundledFashionMnist {
             sha = in.finishHash();
         }
         Map<String, int[]> indices = readIndices(indexFile.name(), new String(bytes, StandardCharsets.UTF_8));
-        return new DataSplits(attach(splits.train(), indices, "train", indexFile.name(), sha),
-                attach(splits.test(), indices, "test", indexFile.name(), sha),
-                attach(splits.auxiliary(), indices, "auxiliary", indexFile.name(), sha));
+        String how = ", class-balanced, chosen with seed " + SEED + " (procedure and source indices: "
+                + RESOURCE_DIR + "/README.md and " + INDEX_FILE + ")";
+        return new DataSplits(
+                attach(splits.train(), indices, "train", indexFile.name(), sha).withDescription(
+                        "Fashion-MNIST subset, private training set: " + TRAIN_PER_CLASS * 10
+                        + " images of the source train split" + how),
+                attach(splits.test(), indices, "test", indexFile.name(), sha).withDescription(
+                        "Fashion-MNIST subset, private test set: " + TEST_PER_CLASS * 10
+                        + " images of the source t10k split" + how),
+                attach(splits.auxiliary(), indices, "auxiliary", indexFile.name(), sha).withDescription(
+                        "Fashion-MNIST subset, attacker's auxiliary set: " + AUXILIARY_PER_CLASS * 10
+                        + " images of the source train split, disjoint from the private training set" + how));
     }
 
     private static Dataset attach(Dataset d, Map<String, int[]> indices, String split, String file, String sha)
