@@ -15,13 +15,20 @@ sealed interface PixelStore {
 
     /** Unsigned bytes; value {@code b} stands for {@code b / 255}. */
     record Bytes(byte[] data) implements PixelStore {
-        private static final float SCALE = 1f / 255f;
+        /** b / 255 in float, by division as torchvision's ToTensor does (a multiply by 1/255 differs in the last bit). */
+        private static final float[] VALUES = new float[256];
+
+        static {
+            for (int b = 0; b < 256; b++) {
+                VALUES[b] = b / 255f;
+            }
+        }
 
         @Override
         public void copy(int index, int imageSize, float[] dst, int offset) {
             int base = index * imageSize;
             for (int i = 0; i < imageSize; i++) {
-                dst[offset + i] = (data[base + i] & 0xFF) * SCALE;
+                dst[offset + i] = VALUES[data[base + i] & 0xFF];
             }
         }
 
