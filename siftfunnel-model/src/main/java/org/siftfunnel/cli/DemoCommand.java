@@ -23,6 +23,7 @@ import org.siftfunnel.engine.nn.Sequential;
 import org.siftfunnel.engine.optim.Adam;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
+import org.siftfunnel.model.console.ProgressBar;
 import org.siftfunnel.model.data.SyntheticBars;
 
 /**

@@ -1,4 +1,4 @@
-package org.siftfunnel.cli;
+package org.siftfunnel.model.console;
 
 import java.io.PrintStream;
 import java.util.Locale;
