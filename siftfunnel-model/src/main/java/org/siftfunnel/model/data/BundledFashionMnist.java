@@ -39,12 +39,14 @@ public final class BundledFashionMnist {
      * the source tree when run from the repository root without resources on the classpath.
      */
     public static DataSplits load() throws IOException {
+        SourceFile indexFile = SourceFile.classpath(RESOURCE_DIR + "/" + INDEX_FILE, MAX_RESOURCE_BYTES);
         FileLookup lookup;
         String location;
-        if (SourceFile.classpath(RESOURCE_DIR + "/" + INDEX_FILE, MAX_RESOURCE_BYTES) != null) {
+        if (indexFile != null) {
             lookup = base -> SourceFile.classpath(RESOURCE_DIR + "/" + base + ".gz", MAX_RESOURCE_BYTES);
             location = "classpath:" + RESOURCE_DIR;
         } else if (Files.isRegularFile(REPO_DIR.resolve(INDEX_FILE))) {
+            indexFile = SourceFile.of(REPO_DIR.resolve(INDEX_FILE));
             lookup = FileLookup.directory(REPO_DIR);
             location = REPO_DIR.toString();
         } else {
@@ -52,14 +54,7 @@ public final class BundledFashionMnist {
                     "the bundled Fashion-MNIST subset is missing (not on the classpath, not in " + REPO_DIR + ")");
         }
         DataSplits splits = IdxDirectory.load(lookup, location, NAME, ClassNames.FASHION_MNIST, LoadOptions.DEFAULT);
-        SourceFile indexFile = indexFile(location);
         return withSourceIndices(splits, indexFile);
-    }
-
-    private static SourceFile indexFile(String location) throws IOException {
-        return location.startsWith("classpath:")
-                ? SourceFile.classpath(RESOURCE_DIR + "/" + INDEX_FILE, MAX_RESOURCE_BYTES)
-                : SourceFile.of(REPO_DIR.resolve(INDEX_FILE));
     }
 
     /** Attaches the source indices recorded in indices.json, checking them against the labels' counts. */

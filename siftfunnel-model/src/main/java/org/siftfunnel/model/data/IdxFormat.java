@@ -53,8 +53,9 @@ public final class IdxFormat {
         String name = file.name();
         try (HashedInput hashed = new HashedInput(file)) {
             boolean gzip = hashed.isGzip();
-            InputStream in = gzip ? new GZIPInputStream(hashed.stream(), 1 << 16) : hashed.stream();
             try {
+                // Inside the try: the gzip constructor already reads (and may reject) the gzip header.
+                InputStream in = gzip ? new GZIPInputStream(hashed.stream(), 1 << 16) : hashed.stream();
                 IdxArray array = readArray(name, in, file.length(), gzip, expectedRank);
                 if (in.read() >= 0) {
                     throw new DataFileException(name, "unexpected data after the " + array.data.length
