@@ -168,11 +168,16 @@ public final class Json {
                         if (pos + 4 > s.length()) {
                             throw error("truncated \\u escape");
                         }
-                        try {
-                            sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
+                        // Exactly four hex digits (Integer.parseInt alone would accept a sign).
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int d = Character.digit(s.charAt(pos + i), 16);
+                            if (d < 0) {
+                                throw error("bad \\u escape");
+                            }
+                            code = code * 16 + d;
                         }
+                        sb.append((char) code);
                         pos += 4;
                     }
                     default -> throw error("bad escape \\" + e);
@@ -185,39 +190,62 @@ public final class Json {
         }
     }
 
+    /** A number in strict JSON syntax: {@code -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?}. */
     private Object number() {
         int start = pos;
         if (s.charAt(pos) == '-') {
             pos++;
         }
+        if (!isDigit(pos)) {
+            throw error("expected a digit in a number");
+        }
+        if (s.charAt(pos) == '0') {
+            pos++;
+            if (isDigit(pos)) {
+                throw error("leading zero in a number");
+            }
+        } else {
+            digits();
+        }
         boolean fractional = false;
-        while (pos < s.length()) {
-            char c = s.charAt(pos);
-            if (c >= '0' && c <= '9') {
+        if (pos < s.length() && s.charAt(pos) == '.') {
+            fractional = true;
+            pos++;
+            if (!isDigit(pos)) {
+                throw error("expected a digit after the decimal point");
+            }
+            digits();
+        }
+        if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+            fractional = true;
+            pos++;
+            if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
                 pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                fractional = true;
-                pos++;
-            } else {
-                break;
+            }
+            if (!isDigit(pos)) {
+                throw error("expected a digit in the exponent");
+            }
+            digits();
+        }
+        // The syntax is checked above, so parsing cannot fail; integers beyond long become doubles.
+        String num = s.substring(start, pos);
+        if (!fractional) {
+            try {
+                return Long.parseLong(num);
+            } catch (NumberFormatException tooLong) {
+                return Double.parseDouble(num);
             }
         }
-        String num = s.substring(start, pos);
-        try {
-            if (!fractional) {
-                return Long.parseLong(num);
-            }
-            return Double.parseDouble(num);
-        } catch (NumberFormatException e) {
-            if (!fractional) {
-                try {
-                    return Double.parseDouble(num);
-                } catch (NumberFormatException e2) {
-                    // fall through
-                }
-            }
-            pos = start;
-            throw error("bad number '" + num + "'");
+        return Double.parseDouble(num);
+    }
+
+    private boolean isDigit(int at) {
+        return at < s.length() && s.charAt(at) >= '0' && s.charAt(at) <= '9';
+    }
+
+    private void digits() {
+        while (isDigit(pos)) {
+            pos++;
         }
     }
 

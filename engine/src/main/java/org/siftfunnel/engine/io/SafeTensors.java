@@ -90,8 +90,10 @@ public final class SafeTensors {
                 }
                 entries.add(parseEntry(file, name, e.getValue(), dataLen));
             }
-            // Offsets must tile the data region without overlap (holes are tolerated).
+            // Offsets must tile the data region without overlap (holes are tolerated). Empty
+            // tensors hold no bytes, so they overlap nothing wherever their offsets point.
             List<Entry> sorted = new ArrayList<>(entries);
+            sorted.removeIf(en -> en.begin == en.end);
             sorted.sort((a, b) -> Long.compare(a.begin, b.begin));
             for (int i = 1; i < sorted.size(); i++) {
                 if (sorted.get(i).begin < sorted.get(i - 1).end) {

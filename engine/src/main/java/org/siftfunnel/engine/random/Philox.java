@@ -22,12 +22,24 @@ public final class Philox {
 
     /** The first two 32-bit output words for a counter, packed as (word1 << 32 | word0). */
     public static long draw2(long seed, long counter) {
-        int c0 = (int) counter;
-        int c1 = (int) (counter >>> 32);
-        int c2 = 0;
-        int c3 = 0;
-        int k0 = (int) seed;
-        int k1 = (int) (seed >>> 32);
+        return rounds((int) counter, (int) (counter >>> 32), 0, 0, (int) seed, (int) (seed >>> 32), false);
+    }
+
+    /**
+     * One full Philox4x32-10 block: the four output words for counter (c0, c1, c2, c3) and key
+     * (k0, k1). Exposed so the generator can be checked against the Random123 known answers.
+     */
+    public static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
+        long low = rounds(c0, c1, c2, c3, k0, k1, false);
+        long high = rounds(c0, c1, c2, c3, k0, k1, true);
+        return new int[] {(int) low, (int) (low >>> 32), (int) high, (int) (high >>> 32)};
+    }
+
+    /**
+     * The ten rounds. Returns output words (1, 0) or, when {@code highWords}, (3, 2), packed as
+     * (odd << 32 | even): a long rather than an array so the per-element fill path allocates nothing.
+     */
+    private static long rounds(int c0, int c1, int c2, int c3, int k0, int k1, boolean highWords) {
         for (int round = 0; round < 10; round++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
@@ -42,7 +54,7 @@ public final class Philox {
             k0 += W0;
             k1 += W1;
         }
-        return ((long) c1 << 32) | (c0 & 0xFFFFFFFFL);
+        return highWords ? ((long) c3 << 32) | (c2 & 0xFFFFFFFFL) : ((long) c1 << 32) | (c0 & 0xFFFFFFFFL);
     }
 
     /** Uniform float in [0, 1) with 24 random bits. */

@@ -22,7 +22,7 @@ public final class Shapes {
     public static void checkValid(String op, int[] shape) {
         for (int d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape));
+                throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape) + " (sizes must be ≥ 0)");
             }
         }
         numel(shape);

@@ -62,18 +62,21 @@ public final class Tensor {
     }
 
     public static Tensor zeros(Backend backend, int... shape) {
+        Shapes.checkValid("zeros", shape); // named here so the error names the call the user made
         return empty(backend, shape);
     }
 
     public static Tensor ones(int... shape) {
-        return full(Backends.getDefault(), 1f, shape);
+        return ones(Backends.getDefault(), shape);
     }
 
     public static Tensor ones(Backend backend, int... shape) {
+        Shapes.checkValid("ones", shape);
         return full(backend, 1f, shape);
     }
 
     public static Tensor full(Backend backend, float value, int... shape) {
+        Shapes.checkValid("full", shape);
         Tensor t = empty(backend, shape);
         if (value != 0f) {
             backend.fill(t.buffer, 0, t.numel, value);
