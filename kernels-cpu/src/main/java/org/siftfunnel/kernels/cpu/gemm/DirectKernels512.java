@@ -8,7 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Unpacked small-problem kernels for 512-bit vectors (see {@link MicroKernel#directRowMajorB}
  * and {@link MicroKernel#directDot}). The same code exists once per width because the
- * species must be a compile-time constant for C2 to intrinsify it.
+ * species must be a compile-time constant for C2 to intrinsify it. Results are written back
+ * inline rather than through helper methods (vectors passed to a method make C2 box the
+ * accumulators inside the loops), and C is read through a mask that is empty when beta == 0
+ * (C is then write-only) so that there is one write-back path instead of two.
  */
 final class DirectKernels512 {
 
@@ -35,6 +38,9 @@ final class DirectKernels512 {
     /** Four rows of C; 8 accumulators over full 2-vector column chunks, then masked single vectors. */
     private static void fourRows(int n, int k, float alpha, float[] a, int a0, int ars, int acs,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int c0, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        VectorMask<Float> readC = S.indexInRange(0, beta == 0f ? 0 : V);
         int j = 0;
         for (; j + 2 * V <= n; j += 2 * V) {
             FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
@@ -62,17 +68,21 @@ final class DirectKernels512 {
                 bp += ldb;
             }
             int ci = c0 + j;
-            store(s00, alpha, beta, c, ci);
-            store(s01, alpha, beta, c, ci + V);
-            store(s10, alpha, beta, c, ci += ldc);
-            store(s11, alpha, beta, c, ci + V);
-            store(s20, alpha, beta, c, ci += ldc);
-            store(s21, alpha, beta, c, ci + V);
-            store(s30, alpha, beta, c, ci += ldc);
-            store(s31, alpha, beta, c, ci + V);
+            s00.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+            s01.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+            ci += ldc;
+            s10.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+            s11.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+            ci += ldc;
+            s20.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+            s21.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+            ci += ldc;
+            s30.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+            s31.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
         }
         for (; j < n; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, n);
+            VectorMask<Float> readMask = S.indexInRange(j, beta == 0f ? j : n);
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = FloatVector.zero(S);
             FloatVector s2 = FloatVector.zero(S);
@@ -89,16 +99,22 @@ final class DirectKernels512 {
                 bp += ldb;
             }
             int ci = c0 + j;
-            store(s0, mask, alpha, beta, c, ci);
-            store(s1, mask, alpha, beta, c, ci += ldc);
-            store(s2, mask, alpha, beta, c, ci += ldc);
-            store(s3, mask, alpha, beta, c, ci + ldc);
+            s0.fma(va, FloatVector.fromArray(S, c, ci, readMask).mul(vb)).intoArray(c, ci, mask);
+            ci += ldc;
+            s1.fma(va, FloatVector.fromArray(S, c, ci, readMask).mul(vb)).intoArray(c, ci, mask);
+            ci += ldc;
+            s2.fma(va, FloatVector.fromArray(S, c, ci, readMask).mul(vb)).intoArray(c, ci, mask);
+            ci += ldc;
+            s3.fma(va, FloatVector.fromArray(S, c, ci, readMask).mul(vb)).intoArray(c, ci, mask);
         }
     }
 
     /** One row of C (the rows left over after blocks of four). */
     private static void oneRow(int n, int k, float alpha, float[] a, int a0, int acs,
                                float[] b, int bOff, int ldb, float beta, float[] c, int c0) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        VectorMask<Float> readC = S.indexInRange(0, beta == 0f ? 0 : V);
         int j = 0;
         for (; j + 2 * V <= n; j += 2 * V) {
             FloatVector s0 = FloatVector.zero(S);
@@ -112,11 +128,13 @@ final class DirectKernels512 {
                 ap += acs;
                 bp += ldb;
             }
-            store(s0, alpha, beta, c, c0 + j);
-            store(s1, alpha, beta, c, c0 + j + V);
+            int ci = c0 + j;
+            s0.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+            s1.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
         }
         for (; j < n; j += V) {
             VectorMask<Float> mask = S.indexInRange(j, n);
+            VectorMask<Float> readMask = S.indexInRange(j, beta == 0f ? j : n);
             FloatVector s = FloatVector.zero(S);
             int ap = a0;
             int bp = bOff + j;
@@ -125,7 +143,7 @@ final class DirectKernels512 {
                 ap += acs;
                 bp += ldb;
             }
-            store(s, mask, alpha, beta, c, c0 + j);
+            s.fma(va, FloatVector.fromArray(S, c, c0 + j, readMask).mul(vb)).intoArray(c, c0 + j, mask);
         }
     }
 
@@ -179,22 +197,6 @@ final class DirectKernels512 {
                 storeScalar(s.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci + j);
             }
         }
-    }
-
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) {
-            r = FloatVector.fromArray(S, c, ci).mul(beta).add(r);
-        }
-        r.intoArray(c, ci);
-    }
-
-    private static void store(FloatVector acc, VectorMask<Float> mask, float alpha, float beta, float[] c, int ci) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) {
-            r = FloatVector.fromArray(S, c, ci, mask).mul(beta).add(r);
-        }
-        r.intoArray(c, ci, mask);
     }
 
     private static void storeScalar(float sum, float alpha, float beta, float[] c, int ci) {

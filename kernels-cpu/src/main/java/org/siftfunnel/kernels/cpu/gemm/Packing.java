@@ -13,81 +13,80 @@ import java.util.Arrays;
  *       and holds, for each p, the {@code mr} values of column p ({@code dst[q·mr·kc + p·mr + r]}).</li>
  *   <li>B block (kc×nc): panels of {@code nr} columns; {@code dst[q·nr·kc + p·nr + j]}.</li>
  * </ul>
- * The last panel is padded with zeros, so the micro-kernel always computes a full tile and
- * the padding contributes nothing.
+ * Both are the same operation on "lines" (rows of A, columns of B) of {@code kc} elements,
+ * which {@link #packLines} implements once. The last panel is padded with zeros, so the
+ * micro-kernel always computes a full tile and the padding contributes nothing.
  */
 final class Packing {
 
     private Packing() {
     }
 
-    /** Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of op(A). */
+    /** Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of op(A) into panels of {@code mr} rows. */
     static void packA(float[] a, int aOff, int aRowStride, int aColStride,
                       int i0, int mc, int p0, int kc, int mr, float[] dst) {
-        for (int q = 0; q * mr < mc; q++) {
-            int rows = Math.min(mr, mc - q * mr);
-            int base = q * mr * kc;
-            int first = aOff + (i0 + q * mr) * aRowStride + p0 * aColStride;
-            if (aRowStride == 1) {
-                // Transposed A: the mr values of one column are contiguous.
+        packLines(a, aOff + i0 * aRowStride + p0 * aColStride, aRowStride, aColStride, mc, kc, mr, dst);
+    }
+
+    /** Packs rows {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into panels of {@code nr} columns. */
+    static void packB(float[] b, int bOff, int bRowStride, int bColStride,
+                      int p0, int kc, int j0, int nc, int nr, float[] dst) {
+        packLines(b, bOff + p0 * bRowStride + j0 * bColStride, bColStride, bRowStride, nc, kc, nr, dst);
+    }
+
+    /**
+     * {@code dst[q·w·kc + p·w + r] = src[first + (q·w + r)·lineStride + p·elementStride]} for
+     * {@code q·w + r < lines}, {@code p < kc}; zero for the padding lines of the last panel.
+     */
+    static void packLines(float[] src, int first, int lineStride, int elementStride,
+                          int lines, int kc, int w, float[] dst) {
+        for (int q = 0; q * w < lines; q++) {
+            int count = Math.min(w, lines - q * w);
+            int base = q * w * kc;
+            int start = first + q * w * lineStride;
+            if (lineStride == 1) {
+                // The w values needed at each p are adjacent in the source: one copy per p.
                 for (int p = 0; p < kc; p++) {
-                    int d = base + p * mr;
-                    System.arraycopy(a, first + p * aColStride, dst, d, rows);
-                    if (rows < mr) {
-                        Arrays.fill(dst, d + rows, d + mr, 0f);
+                    System.arraycopy(src, start + p * elementStride, dst, base + p * w, count);
+                }
+            } else if (elementStride == 1) {
+                // Each line is contiguous: read four lines side by side, scattering with stride w.
+                // Four at a time halves the time of one at a time (more independent stores in flight).
+                int r = 0;
+                for (; r + 4 <= count; r += 4) {
+                    int s0 = start + r * lineStride;
+                    int s1 = s0 + lineStride;
+                    int s2 = s1 + lineStride;
+                    int s3 = s2 + lineStride;
+                    int d = base + r;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d] = src[s0 + p];
+                        dst[d + 1] = src[s1 + p];
+                        dst[d + 2] = src[s2 + p];
+                        dst[d + 3] = src[s3 + p];
+                        d += w;
+                    }
+                }
+                for (; r < count; r++) {
+                    int s = start + r * lineStride;
+                    int d = base + r;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d] = src[s + p];
+                        d += w;
                     }
                 }
             } else {
-                // Row-major A: walk each row contiguously, scattering with stride mr.
-                for (int r = 0; r < rows; r++) {
-                    int s = first + r * aRowStride;
-                    int d = base + r;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d] = a[s];
-                        s += aColStride;
-                        d += mr;
-                    }
-                }
-                for (int r = rows; r < mr; r++) {
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * mr + r] = 0f;
+                for (int p = 0; p < kc; p++) {
+                    int s = start + p * elementStride;
+                    int d = base + p * w;
+                    for (int r = 0; r < count; r++) {
+                        dst[d + r] = src[s + r * lineStride];
                     }
                 }
             }
-        }
-    }
-
-    /** Packs rows {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B). */
-    static void packB(float[] b, int bOff, int bRowStride, int bColStride,
-                      int p0, int kc, int j0, int nc, int nr, float[] dst) {
-        for (int q = 0; q * nr < nc; q++) {
-            int cols = Math.min(nr, nc - q * nr);
-            int base = q * nr * kc;
-            int first = bOff + p0 * bRowStride + (j0 + q * nr) * bColStride;
-            if (bColStride == 1) {
-                // Row-major B: each packed row is one contiguous run of the source row.
+            if (count < w) {
                 for (int p = 0; p < kc; p++) {
-                    int d = base + p * nr;
-                    System.arraycopy(b, first + p * bRowStride, dst, d, cols);
-                    if (cols < nr) {
-                        Arrays.fill(dst, d + cols, d + nr, 0f);
-                    }
-                }
-            } else {
-                // Transposed B: walk each column contiguously, scattering with stride nr.
-                for (int j = 0; j < cols; j++) {
-                    int s = first + j * bColStride;
-                    int d = base + j;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d] = b[s];
-                        s += bRowStride;
-                        d += nr;
-                    }
-                }
-                for (int j = cols; j < nr; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        dst[base + p * nr + j] = 0f;
-                    }
+                    Arrays.fill(dst, base + p * w + count, base + (p + 1) * w, 0f);
                 }
             }
         }

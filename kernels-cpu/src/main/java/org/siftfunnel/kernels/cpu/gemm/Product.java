@@ -24,6 +24,19 @@ record Product(int m, int n, int k, float alpha,
                 b, bOff + j0 * bColStride, bRowStride, bColStride, beta, c, cOff + j0, ldc);
     }
 
+    /**
+     * For a product with one column ({@code n == 1}): the same computation as the one-row
+     * product {@code Cᵀ = op(B)ᵀ·op(A)ᵀ}, which writes the same C elements (a column of C with
+     * row stride 1 is a contiguous row). The row stride of the new single-row A is irrelevant.
+     */
+    Product transposedColumn() {
+        if (n != 1) {
+            throw new IllegalStateException("transposedColumn needs n == 1, got n=" + n);
+        }
+        return new Product(1, m, k, alpha, b, bOff, 0, bRowStride, a, aOff, aColStride, aRowStride,
+                beta, c, cOff, m);
+    }
+
     /** Multiply-accumulate count {@code m·n·k}. */
     long macs() {
         return (long) m * n * k;

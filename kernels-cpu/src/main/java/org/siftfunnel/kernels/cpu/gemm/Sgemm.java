@@ -22,10 +22,12 @@ public final class Sgemm {
 
     /** Below this many multiply-adds (summed over the batch), a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
-    /** Up to this many multiply-adds, packing costs more than it saves. */
-    static final long SMALL_MACS = 1L << 15;
-    /** Products with fewer rows than this are skinny: the packed path would mostly compute padding. */
-    static final int SKINNY = 4;
+    /** Up to this many multiply-adds, packing costs more than it saves (row-major B). */
+    static final long SMALL_MACS = 1L << 19;
+    /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
+    static final long TINY_MACS = 1L << 13;
+    /** Products with fewer rows or columns than this are skinny: packed tiles would mostly be padding. */
+    static final int SKINNY = 8;
 
     private final int threads;
     private final VectorWidth requestedWidth;
@@ -135,10 +137,13 @@ public final class Sgemm {
             int ao = aOff + t * aBatchStride;
             int bo = bOff + t * bBatchStride;
             int co = cOff + t * cBatchStride;
-            products[t] = new Product(m, n, k, alpha,
+            Product p = new Product(m, n, k, alpha,
                     a, ao, transA ? 1 : k, transA ? m : 1,
                     b, bo, transB ? 1 : n, transB ? k : 1,
                     beta, c, co, n);
+            // A single column of C is also a single row of Cᵀ = op(B)ᵀ·op(A)ᵀ, which the
+            // row-oriented kernels handle far better (vectors along m instead of one padded lane).
+            products[t] = n == 1 && m > 1 ? p.transposedColumn() : p;
         }
         long macs = products[0].macs();
         int usable = threads;
@@ -213,19 +218,33 @@ public final class Sgemm {
     private enum Path { DIRECT_ROW_MAJOR_B, DIRECT_DOT, PACKED }
 
     private Path choosePath(Product p) {
-        boolean small = p.macs() <= SMALL_MACS || p.m() < SKINNY || p.n() < SKINNY;
-        if (paths == PathChoice.PACKED || (paths == PathChoice.AUTO && !small)) {
-            return Path.PACKED;
-        }
+        boolean rowMajorB = p.bColStride() == 1;
         boolean dotLayout = p.aColStride() == 1 && p.bRowStride() == 1;
-        // Few columns: a dot product per output beats vectors that are mostly padding.
-        if (dotLayout && (p.bColStride() != 1 || p.n() < 16)) {
-            return Path.DIRECT_DOT;
+        switch (paths) {
+            case PACKED -> {
+                return Path.PACKED;
+            }
+            case DIRECT -> {
+                if (dotLayout && (!rowMajorB || p.n() < 16)) {
+                    return Path.DIRECT_DOT;
+                }
+                return rowMajorB ? Path.DIRECT_ROW_MAJOR_B : Path.PACKED;
+            }
+            default -> {
+                // Thresholds measured on AVX-512 (see bench/README.md): the unpacked row-major-B
+                // kernel wins up to about 80³ and whenever m or n is below the skinny limit (the
+                // packed tiles would be mostly padding); the dot-product kernel is slower and
+                // only wins on tiny or skinny products.
+                boolean skinny = p.m() < SKINNY || p.n() < SKINNY;
+                if (rowMajorB && (skinny || p.macs() <= SMALL_MACS)) {
+                    return Path.DIRECT_ROW_MAJOR_B;
+                }
+                if (dotLayout && (skinny || p.macs() <= TINY_MACS)) {
+                    return Path.DIRECT_DOT;
+                }
+                return Path.PACKED;
+            }
         }
-        if (p.bColStride() == 1) {
-            return Path.DIRECT_ROW_MAJOR_B;
-        }
-        return dotLayout ? Path.DIRECT_DOT : Path.PACKED;
     }
 
     private static void scale(float[] c, int off, int count, float beta) {

@@ -1,6 +1,7 @@
 package org.siftfunnel.kernels.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -92,49 +93,50 @@ final class Vector512Kernel implements MicroKernel {
             ai += MR;
             bi += NR;
         }
+        // The write-back is spelled out: passing vectors to a helper method makes C2 box the
+        // accumulators inside the k loop, which costs over 10x.
         FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0f) {
-            // beta == 0: C is write-only (it may hold garbage such as NaN).
-            int ci = cOff;
-            put(c00, c01, va, c, ci);
-            put(c10, c11, va, c, ci += ldc);
-            put(c20, c21, va, c, ci += ldc);
-            put(c30, c31, va, c, ci += ldc);
-            put(c40, c41, va, c, ci += ldc);
-            put(c50, c51, va, c, ci += ldc);
-            put(c60, c61, va, c, ci += ldc);
-            put(c70, c71, va, c, ci += ldc);
-            put(c80, c81, va, c, ci += ldc);
-            put(c90, c91, va, c, ci += ldc);
-            put(cA0, cA1, va, c, ci += ldc);
-            put(cB0, cB1, va, c, ci + ldc);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            int ci = cOff;
-            update(c00, c01, va, vb, c, ci);
-            update(c10, c11, va, vb, c, ci += ldc);
-            update(c20, c21, va, vb, c, ci += ldc);
-            update(c30, c31, va, vb, c, ci += ldc);
-            update(c40, c41, va, vb, c, ci += ldc);
-            update(c50, c51, va, vb, c, ci += ldc);
-            update(c60, c61, va, vb, c, ci += ldc);
-            update(c70, c71, va, vb, c, ci += ldc);
-            update(c80, c81, va, vb, c, ci += ldc);
-            update(c90, c91, va, vb, c, ci += ldc);
-            update(cA0, cA1, va, vb, c, ci += ldc);
-            update(cB0, cB1, va, vb, c, ci + ldc);
-        }
-    }
-
-    private static void put(FloatVector acc0, FloatVector acc1, FloatVector va, float[] c, int ci) {
-        acc0.mul(va).intoArray(c, ci);
-        acc1.mul(va).intoArray(c, ci + V);
-    }
-
-    private static void update(FloatVector acc0, FloatVector acc1, FloatVector va, FloatVector vb,
-                               float[] c, int ci) {
-        FloatVector.fromArray(S, c, ci).fma(vb, acc0.mul(va)).intoArray(c, ci);
-        FloatVector.fromArray(S, c, ci + V).fma(vb, acc1.mul(va)).intoArray(c, ci + V);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        // Reading C through a mask that is empty when beta == 0 keeps C write-only then (it may
+        // hold NaN) with a single write-back path: two paths would double the vector code, and
+        // then C2 runs out of inlining budget and leaves vector operations un-intrinsified.
+        VectorMask<Float> readC = S.indexInRange(0, beta == 0f ? 0 : V);
+        int ci = cOff;
+        c00.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c01.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c10.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c11.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c20.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c21.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c30.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c31.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c40.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c41.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c50.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c51.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c60.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c61.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c70.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c71.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c80.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c81.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        c90.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        c91.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        cA0.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        cA1.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        ci += ldc;
+        cB0.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
+        cB1.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
     }
 
     @Override
