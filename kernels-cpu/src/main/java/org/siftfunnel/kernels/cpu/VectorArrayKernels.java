@@ -163,6 +163,16 @@ final class VectorArrayKernels implements ArrayKernels {
         return r.blend(e.mul(r), v.compare(VectorOperators.LT, 0f));
     }
 
+    /**
+     * σ'(x) = σ(x)·σ(−x) = e/(1+e)² with e = exp(−|x|): free of the cancellation in 1 − σ(x)
+     * that costs σ(x)·(1 − σ(x)) its relative accuracy for large |x|.
+     */
+    private static FloatVector sigmoidSlope(FloatVector v) {
+        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector r = splat(1f).div(e.add(1f));
+        return e.mul(r).mul(r);
+    }
+
     private static int sigmoidFamily(boolean silu, float[] x, float[] out, int from, int to) {
         int i = from;
         for (int upper = bound(from, to); i < upper; i += V) {
@@ -240,12 +250,14 @@ final class VectorArrayKernels implements ArrayKernels {
             FloatVector out;
             if (y != null) {
                 out = load(y, i);
+            } else if (op == UnaryOp.SIGMOID) {
+                load(gy, i).mul(sigmoidSlope(load(x, i))).intoArray(gx, i);
+                continue;
             } else {
                 FloatVector v = load(x, i);
                 out = switch (op) {
                     case EXP -> v.lanewise(VectorOperators.EXP);
                     case SQRT -> v.sqrt();
-                    case SIGMOID -> sigmoid(v);
                     default -> v.lanewise(VectorOperators.TANH);
                 };
             }
