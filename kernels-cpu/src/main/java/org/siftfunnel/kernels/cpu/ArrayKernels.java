@@ -83,8 +83,12 @@ interface ArrayKernels {
 
     // ---------------------------------------------------------------- distances
 
-    /** Σ_k (x[aOff + k] − x[bOff + k])² for k < d. */
-    double squaredDistance(float[] x, int aOff, int bOff, int d);
+    /**
+     * Squared distances from rows {@code i0 .. i0+rows} of x [·, d] to row j:
+     * {@code out[r] = Σ_k (x[(i0+r)·d + k] − x[j·d + k])²} for {@code r < rows ≤ 4}. Several rows
+     * at once read row j once for all of them.
+     */
+    void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out);
 
     // ---------------------------------------------------------------- optimisers
 

@@ -43,6 +43,8 @@ public final class CpuBackend implements Backend {
     private static final int TRANSCENDENTAL_COST = 8;
     /** Relative cost of one Philox draw (ten rounds of multiplications). */
     private static final int RANDOM_COST = 24;
+    /** Rows per block of the pairwise-distance kernel. */
+    private static final int DISTANCE_ROWS = 4;
 
     private final int threads;
     private final VectorWidth requestedWidth;
@@ -351,31 +353,43 @@ public final class CpuBackend implements Backend {
     /**
      * Differences are formed explicitly (vectorised over d) rather than through the Gram
      * identity |xi|² + |xj|² − 2xi·xj, which loses every digit when points are close to each
-     * other but far from the origin. Each pair is computed once and mirrored; row i is paired
-     * with row n−1−i so that every unit of work has the same size.
+     * other but far from the origin. Rows go in blocks of four (each row j read once per block);
+     * each pair is computed once and mirrored. Block b is paired with the mirror block from the
+     * end, so that every unit of work has about the same size.
      */
     @Override
     public void pairwiseSquaredDistances(DeviceBuffer x, DeviceBuffer out, int n, int d) {
         float[] a = of(x);
         float[] o = of(out);
-        int units = (n + 1) / 2;
-        parallel.forRange(units, (long) n * d, (u0, u1) -> {
+        int blocks = (n + DISTANCE_ROWS - 1) / DISTANCE_ROWS;
+        int units = (blocks + 1) / 2;
+        parallel.forRange(units, (long) n * d * DISTANCE_ROWS, (u0, u1) -> {
+            double[] row = new double[DISTANCE_ROWS];
             for (int u = u0; u < u1; u++) {
-                distanceRow(a, o, u, n, d);
-                if (n - 1 - u != u) {
-                    distanceRow(a, o, n - 1 - u, n, d);
+                distanceBlock(a, o, u, n, d, row);
+                if (blocks - 1 - u != u) {
+                    distanceBlock(a, o, blocks - 1 - u, n, d, row);
                 }
             }
         });
     }
 
-    /** Writes out[i, j] and out[j, i] for every j ≥ i. */
-    private void distanceRow(float[] a, float[] o, int i, int n, int d) {
-        o[i * n + i] = 0f;
-        for (int j = i + 1; j < n; j++) {
-            float v = (float) kernels.squaredDistance(a, i * d, j * d, d);
-            o[i * n + j] = v;
-            o[j * n + i] = v;
+    /** Writes out[i, j] and out[j, i] for the rows i of block {@code block} and every j ≥ i. */
+    private void distanceBlock(float[] a, float[] o, int block, int n, int d, double[] row) {
+        int i0 = block * DISTANCE_ROWS;
+        int rows = Math.min(DISTANCE_ROWS, n - i0);
+        for (int j = i0; j < n; j++) {
+            kernels.squaredDistances(a, d, i0, rows, j, row);
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r;
+                if (j > i) {
+                    float v = (float) row[r];
+                    o[i * n + j] = v;
+                    o[j * n + i] = v;
+                } else if (j == i) {
+                    o[i * n + i] = 0f;
+                }
+            }
         }
     }
 

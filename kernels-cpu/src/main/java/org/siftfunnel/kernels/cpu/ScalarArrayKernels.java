@@ -196,13 +196,17 @@ final class ScalarArrayKernels implements ArrayKernels {
     // ---------------------------------------------------------------- distances
 
     @Override
-    public double squaredDistance(float[] x, int aOff, int bOff, int d) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-            double diff = x[aOff + k] - x[bOff + k];
-            s += diff * diff;
+    public void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            int a = (i0 + r) * d;
+            int b = j * d;
+            double s = 0;
+            for (int k = 0; k < d; k++) {
+                double diff = x[a + k] - x[b + k];
+                s += diff * diff;
+            }
+            out[r] = s;
         }
-        return s;
     }
 
     // ---------------------------------------------------------------- optimisers

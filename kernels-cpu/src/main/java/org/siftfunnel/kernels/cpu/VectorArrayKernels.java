@@ -109,26 +109,46 @@ final class VectorArrayKernels implements ArrayKernels {
                 case SQUARE -> v.mul(v);
                 case RECIPROCAL -> one.div(v);
                 case SQRT -> v.sqrt();
-                default -> signum(v, one, minusOne);
+                default -> v.blend(one, v.compare(VectorOperators.GT, 0f)).blend(minusOne, v.compare(VectorOperators.LT, 0f));
             };
             r.intoArray(out, i);
         }
         return i;
     }
 
-    private static FloatVector signum(FloatVector v, FloatVector one, FloatVector minusOne) {
-        return v.blend(one, v.compare(VectorOperators.GT, 0f)).blend(minusOne, v.compare(VectorOperators.LT, 0f));
+    /**
+     * EXP, LOG and TANH, one loop each: the Vector API only compiles {@code lanewise(op)} to SIMD
+     * code when {@code op} is a compile-time constant, which a shared loop over a variable op
+     * is not.
+     */
+    private static int transcendental(UnaryOp op, float[] x, float[] out, int from, int to) {
+        return switch (op) {
+            case EXP -> exp(x, out, from, to);
+            case LOG -> log(x, out, from, to);
+            default -> tanh(x, out, from, to);
+        };
     }
 
-    private static int transcendental(UnaryOp op, float[] x, float[] out, int from, int to) {
-        VectorOperators.Unary f = switch (op) {
-            case EXP -> VectorOperators.EXP;
-            case LOG -> VectorOperators.LOG;
-            default -> VectorOperators.TANH;
-        };
+    private static int exp(float[] x, float[] out, int from, int to) {
         int i = from;
         for (int upper = bound(from, to); i < upper; i += V) {
-            load(x, i).lanewise(f).intoArray(out, i);
+            load(x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int log(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            load(x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+        }
+        return i;
+    }
+
+    private static int tanh(float[] x, float[] out, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            load(x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
         }
         return i;
     }
@@ -272,37 +292,129 @@ final class VectorArrayKernels implements ArrayKernels {
         return i;
     }
 
-    /** Derivatives computed from x alone, written like ScalarMath.derivative. */
+    /**
+     * Derivatives computed from x alone, written like ScalarMath.derivative, one loop per op:
+     * C2 keeps vectors in registers only when no value of vector type has to merge from many
+     * branches or cross a call that is not inlined.
+     */
     private static int derivative(UnaryOp op, float[] x, float[] gy, float[] gx, int from, int to, float p0, float p1) {
+        return switch (op) {
+            case NEG -> negGrad(gy, gx, from, to);
+            case LOG, RECIPROCAL -> reciprocalGrad(op == UnaryOp.LOG, x, gy, gx, from, to);
+            case ABS -> absGrad(x, gy, gx, from, to);
+            case SQUARE -> scaleGrad(2f, x, gy, gx, from, to);
+            case SIGN -> constantGrad(0f, gy, gx, from, to);
+            case RELU -> stepGrad(x, gy, gx, from, to, 0f);
+            case LEAKY_RELU -> stepGrad(x, gy, gx, from, to, p0);
+            case SILU -> siluGrad(x, gy, gx, from, to);
+            case SOFTPLUS -> softplusGrad(x, gy, gx, from, to, p0, p1);
+            case ELU -> eluGrad(x, gy, gx, from, to, p0);
+            case CLAMP -> clampGrad(x, gy, gx, from, to, p0, p1);
+            // Only exponents 0, 1 and 2 come here: p0·x^(p0−1) is 0, 1 and 2x.
+            case POW -> p0 == 2f ? scaleGrad(2f, x, gy, gx, from, to) : constantGrad(p0 == 0f ? 0f : 1f, gy, gx, from, to);
+            default -> throw new IllegalStateException("no vector derivative for " + op);
+        };
+    }
+
+    private static int negGrad(float[] gy, float[] gx, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            load(gy, i).mul(-1f).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    /** LOG: gy·(1/x); RECIPROCAL: gy·(−1/(x·x)). */
+    private static int reciprocalGrad(boolean log, float[] x, float[] gy, float[] gx, int from, int to) {
+        int i = from;
+        FloatVector numerator = splat(log ? 1f : -1f);
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector v = load(x, i);
+            load(gy, i).mul(numerator.div(log ? v : v.mul(v))).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    private static int absGrad(float[] x, float[] gy, float[] gx, int from, int to) {
         int i = from;
         FloatVector one = splat(1f);
-        FloatVector zero = splat(0f);
         FloatVector minusOne = splat(-1f);
         for (int upper = bound(from, to); i < upper; i += V) {
             FloatVector v = load(x, i);
-            FloatVector d = switch (op) {
-                case NEG -> minusOne;
-                case LOG -> one.div(v);
-                case ABS -> signum(v, one, minusOne);
-                case SQUARE -> v.mul(2f);
-                case RECIPROCAL -> minusOne.div(v.mul(v));
-                case SIGN -> zero;
-                case RELU -> zero.blend(one, v.compare(VectorOperators.GT, 0f));
-                case LEAKY_RELU -> splat(p0).blend(one, v.compare(VectorOperators.GT, 0f));
-                case SILU -> {
-                    FloatVector s = sigmoid(v);
-                    yield s.mul(one.add(v.mul(one.sub(s))));
-                }
-                case SOFTPLUS -> {
-                    FloatVector z = v.mul(p0);
-                    yield sigmoid(z).blend(one, z.compare(VectorOperators.GT, p1));
-                }
-                case ELU -> v.lanewise(VectorOperators.EXP).mul(p0).blend(one, v.compare(VectorOperators.GT, 0f));
-                case CLAMP -> zero.blend(one, v.compare(VectorOperators.GE, p0).and(v.compare(VectorOperators.LE, p1)));
-                // Only exponents 0, 1 and 2 come here: p0·x^(p0−1) is 0, 1 and 2x.
-                case POW -> p0 == 0f ? zero : p0 == 1f ? one : v.mul(2f);
-                default -> throw new IllegalStateException("no vector derivative for " + op);
-            };
+            FloatVector sign = v.blend(one, v.compare(VectorOperators.GT, 0f)).blend(minusOne, v.compare(VectorOperators.LT, 0f));
+            load(gy, i).mul(sign).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    /** gy·(c·x). */
+    private static int scaleGrad(float c, float[] x, float[] gy, float[] gx, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            load(gy, i).mul(load(x, i).mul(c)).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    /** gy·c (multiplied, so that gy = ±∞ or NaN gives NaN for c = 0, as in ScalarMath). */
+    private static int constantGrad(float c, float[] gy, float[] gx, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            load(gy, i).mul(c).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    /** gy·(x > 0 ? 1 : slope): ReLU (slope 0) and leaky ReLU. */
+    private static int stepGrad(float[] x, float[] gy, float[] gx, int from, int to, float slope) {
+        int i = from;
+        FloatVector one = splat(1f);
+        FloatVector low = splat(slope);
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector d = low.blend(one, load(x, i).compare(VectorOperators.GT, 0f));
+            load(gy, i).mul(d).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    private static int siluGrad(float[] x, float[] gy, float[] gx, int from, int to) {
+        int i = from;
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector v = load(x, i);
+            FloatVector s = sigmoid(v);
+            load(gy, i).mul(s.mul(v.mul(s.neg().add(1f)).add(1f))).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    private static int softplusGrad(float[] x, float[] gy, float[] gx, int from, int to, float beta, float threshold) {
+        int i = from;
+        FloatVector one = splat(1f);
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector z = load(x, i).mul(beta);
+            load(gy, i).mul(sigmoid(z).blend(one, z.compare(VectorOperators.GT, threshold))).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    private static int eluGrad(float[] x, float[] gy, float[] gx, int from, int to, float alpha) {
+        int i = from;
+        FloatVector one = splat(1f);
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector v = load(x, i);
+            FloatVector d = v.lanewise(VectorOperators.EXP).mul(alpha).blend(one, v.compare(VectorOperators.GT, 0f));
+            load(gy, i).mul(d).intoArray(gx, i);
+        }
+        return i;
+    }
+
+    private static int clampGrad(float[] x, float[] gy, float[] gx, int from, int to, float lo, float hi) {
+        int i = from;
+        FloatVector one = splat(1f);
+        FloatVector zero = splat(0f);
+        for (int upper = bound(from, to); i < upper; i += V) {
+            FloatVector v = load(x, i);
+            FloatVector d = zero.blend(one, v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi)));
             load(gy, i).mul(d).intoArray(gx, i);
         }
         return i;
@@ -317,7 +429,24 @@ final class VectorArrayKernels implements ArrayKernels {
             FloatVector one = splat(1f);
             FloatVector zero = splat(0f);
             for (int upper = S.loopBound(n); i < upper; i += V) {
-                apply(op, load(a, aOff + i), load(b, bOff + i), one, zero).intoArray(out, outOff + i);
+                FloatVector va = load(a, aOff + i);
+                FloatVector vb = load(b, bOff + i);
+                FloatVector r = switch (op) {
+                    case ADD -> va.add(vb);
+                    case SUB -> va.sub(vb);
+                    case MUL -> va.mul(vb);
+                    case DIV -> va.div(vb);
+                    case MAX -> va.max(vb);
+                    case MIN -> va.min(vb);
+                    case GT -> zero.blend(one, va.compare(VectorOperators.GT, vb));
+                    case GE -> zero.blend(one, va.compare(VectorOperators.GE, vb));
+                    case LT -> zero.blend(one, va.compare(VectorOperators.LT, vb));
+                    case LE -> zero.blend(one, va.compare(VectorOperators.LE, vb));
+                    case EQ -> zero.blend(one, va.compare(VectorOperators.EQ, vb));
+                    case NE -> zero.blend(one, va.compare(VectorOperators.NE, vb));
+                    case POW -> throw new IllegalStateException("binary POW has no vector form");
+                };
+                r.intoArray(out, outOff + i);
             }
         }
         for (; i < n; i++) {
@@ -327,45 +456,74 @@ final class VectorArrayKernels implements ArrayKernels {
 
     @Override
     public void binaryScalar(BinaryOp op, float[] x, int xOff, float s, boolean scalarFirst, float[] out, int outOff, int n) {
-        int i = 0;
-        if (op != BinaryOp.POW) {
-            FloatVector one = splat(1f);
-            FloatVector zero = splat(0f);
-            FloatVector sv = splat(s);
-            int upper = S.loopBound(n);
-            if (scalarFirst) {
-                for (; i < upper; i += V) {
-                    apply(op, sv, load(x, xOff + i), one, zero).intoArray(out, outOff + i);
-                }
-            } else {
-                for (; i < upper; i += V) {
-                    apply(op, load(x, xOff + i), sv, one, zero).intoArray(out, outOff + i);
-                }
-            }
-        }
+        int i = op == BinaryOp.POW ? 0
+                : scalarFirst ? scalarFirst(op, s, x, xOff, out, outOff, n) : scalarSecond(op, x, xOff, s, out, outOff, n);
         for (; i < n; i++) {
             float v = x[xOff + i];
             out[outOff + i] = scalarFirst ? ScalarMath.binary(op, s, v) : ScalarMath.binary(op, v, s);
         }
     }
 
-    /** {@code op(a, b)} lane by lane; comparisons give 1/0. POW is handled by the callers' scalar loops. */
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b, FloatVector one, FloatVector zero) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-            case GT -> zero.blend(one, a.compare(VectorOperators.GT, b));
-            case GE -> zero.blend(one, a.compare(VectorOperators.GE, b));
-            case LT -> zero.blend(one, a.compare(VectorOperators.LT, b));
-            case LE -> zero.blend(one, a.compare(VectorOperators.LE, b));
-            case EQ -> zero.blend(one, a.compare(VectorOperators.EQ, b));
-            case NE -> zero.blend(one, a.compare(VectorOperators.NE, b));
-            case POW -> throw new IllegalStateException("binary POW has no vector form");
-        };
+    /*
+     * The three binary loops repeat the same switch inside the loop body on purpose: moved into
+     * a helper method taking and returning vectors, C2 stops inlining it once several ops have
+     * run, and every vector is then boxed on the heap (ten times slower).
+     */
+
+    /** {@code op(a[i], s)} over whole vectors; returns where the scalar tail starts. */
+    private static int scalarSecond(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector one = splat(1f);
+        FloatVector zero = splat(0f);
+        FloatVector vb = splat(s);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += V) {
+            FloatVector va = load(a, aOff + i);
+            FloatVector r = switch (op) {
+                case ADD -> va.add(vb);
+                case SUB -> va.sub(vb);
+                case MUL -> va.mul(vb);
+                case DIV -> va.div(vb);
+                case MAX -> va.max(vb);
+                case MIN -> va.min(vb);
+                case GT -> zero.blend(one, va.compare(VectorOperators.GT, vb));
+                case GE -> zero.blend(one, va.compare(VectorOperators.GE, vb));
+                case LT -> zero.blend(one, va.compare(VectorOperators.LT, vb));
+                case LE -> zero.blend(one, va.compare(VectorOperators.LE, vb));
+                case EQ -> zero.blend(one, va.compare(VectorOperators.EQ, vb));
+                case NE -> zero.blend(one, va.compare(VectorOperators.NE, vb));
+                case POW -> throw new IllegalStateException("binary POW has no vector form");
+            };
+            r.intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    /** {@code op(s, b[i])} over whole vectors; returns where the scalar tail starts. */
+    private static int scalarFirst(BinaryOp op, float s, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector one = splat(1f);
+        FloatVector zero = splat(0f);
+        FloatVector va = splat(s);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += V) {
+            FloatVector vb = load(b, bOff + i);
+            FloatVector r = switch (op) {
+                case ADD -> va.add(vb);
+                case SUB -> va.sub(vb);
+                case MUL -> va.mul(vb);
+                case DIV -> va.div(vb);
+                case MAX -> va.max(vb);
+                case MIN -> va.min(vb);
+                case GT -> zero.blend(one, va.compare(VectorOperators.GT, vb));
+                case GE -> zero.blend(one, va.compare(VectorOperators.GE, vb));
+                case LT -> zero.blend(one, va.compare(VectorOperators.LT, vb));
+                case LE -> zero.blend(one, va.compare(VectorOperators.LE, vb));
+                case EQ -> zero.blend(one, va.compare(VectorOperators.EQ, vb));
+                case NE -> zero.blend(one, va.compare(VectorOperators.NE, vb));
+                case POW -> throw new IllegalStateException("binary POW has no vector form");
+            };
+            r.intoArray(out, outOff + i);
+        }
+        return i;
     }
 
     // ================================================================ reductions
@@ -741,21 +899,80 @@ final class VectorArrayKernels implements ArrayKernels {
     // ================================================================ distances
 
     @Override
-    public double squaredDistance(float[] x, int aOff, int bOff, int d) {
+    public void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out) {
+        if (rows == 4) {
+            fourDistances(x, d, i0, j, out);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            out[r] = oneDistance(x, (i0 + r) * d, j * d, d);
+        }
+    }
+
+    /** Four rows against row j, each vector of row j loaded once; float partials per block, double totals. */
+    private static void fourDistances(float[] x, int d, int i0, int j, double[] out) {
+        int a0 = i0 * d;
+        int a1 = a0 + d;
+        int a2 = a1 + d;
+        int a3 = a2 + d;
+        int b = j * d;
+        double t0 = 0;
+        double t1 = 0;
+        double t2 = 0;
+        double t3 = 0;
+        int k = 0;
+        int upper = S.loopBound(d);
+        while (k < upper) {
+            int blockEnd = Math.min(upper, k + SUM_BLOCK * V);
+            FloatVector s0 = splat(0f);
+            FloatVector s1 = splat(0f);
+            FloatVector s2 = splat(0f);
+            FloatVector s3 = splat(0f);
+            for (; k < blockEnd; k += V) {
+                FloatVector vb = load(x, b + k);
+                FloatVector d0 = load(x, a0 + k).sub(vb);
+                FloatVector d1 = load(x, a1 + k).sub(vb);
+                FloatVector d2 = load(x, a2 + k).sub(vb);
+                FloatVector d3 = load(x, a3 + k).sub(vb);
+                s0 = d0.fma(d0, s0);
+                s1 = d1.fma(d1, s1);
+                s2 = d2.fma(d2, s2);
+                s3 = d3.fma(d3, s3);
+            }
+            t0 += s0.reduceLanes(VectorOperators.ADD);
+            t1 += s1.reduceLanes(VectorOperators.ADD);
+            t2 += s2.reduceLanes(VectorOperators.ADD);
+            t3 += s3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; k < d; k++) {
+            double vb = x[b + k];
+            double d0 = x[a0 + k] - vb;
+            double d1 = x[a1 + k] - vb;
+            double d2 = x[a2 + k] - vb;
+            double d3 = x[a3 + k] - vb;
+            t0 += d0 * d0;
+            t1 += d1 * d1;
+            t2 += d2 * d2;
+            t3 += d3 * d3;
+        }
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        out[3] = t3;
+    }
+
+    private static double oneDistance(float[] x, int aOff, int bOff, int d) {
         double total = 0;
         int k = 0;
-        int upper = d / (2 * V) * (2 * V);
+        int upper = S.loopBound(d);
         while (k < upper) {
-            int blockEnd = Math.min(upper, k + SUM_BLOCK * 2 * V);
-            FloatVector acc0 = splat(0f);
-            FloatVector acc1 = splat(0f);
-            for (; k < blockEnd; k += 2 * V) {
-                FloatVector d0 = load(x, aOff + k).sub(load(x, bOff + k));
-                FloatVector d1 = load(x, aOff + k + V).sub(load(x, bOff + k + V));
-                acc0 = d0.fma(d0, acc0);
-                acc1 = d1.fma(d1, acc1);
+            int blockEnd = Math.min(upper, k + SUM_BLOCK * V);
+            FloatVector acc = splat(0f);
+            for (; k < blockEnd; k += V) {
+                FloatVector diff = load(x, aOff + k).sub(load(x, bOff + k));
+                acc = diff.fma(diff, acc);
             }
-            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            total += acc.reduceLanes(VectorOperators.ADD);
         }
         for (; k < d; k++) {
             double diff = x[aOff + k] - x[bOff + k];
