@@ -75,8 +75,12 @@ interface ArrayKernels {
     /** Σ g[i]·(x[i] − mean) over [off, off+n). */
     double sumProductCentered(float[] g, float[] x, int off, int n, float mean);
 
-    /** {@code out[i] = (x[i] − mean)·scale + shift} over [off, off+n). */
-    void normalize(float[] x, float[] out, int off, int n, float mean, float scale, float shift);
+    /**
+     * {@code out[i] = (x[i] − mean)·scale + shift} over [off, off+n), with the mean given as
+     * {@code meanHigh + meanLow} (a double split in two floats): data far from zero (mean 1000,
+     * spread 1) would otherwise lose the float mean's rounding error, ~3e-5, in every output.
+     */
+    void normalize(float[] x, float[] out, int off, int n, float meanHigh, float meanLow, float scale, float shift);
 
     /** {@code gx[i] = k·(gy[i] − a − (x[i] − mean)·b)} over [off, off+n): the batch-norm input gradient. */
     void batchNormInputGradient(float[] x, float[] gy, float[] gx, int off, int n, float mean, float k, float a, float b);

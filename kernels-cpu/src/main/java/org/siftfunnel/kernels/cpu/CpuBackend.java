@@ -511,8 +511,9 @@ public final class CpuBackend implements Backend {
                 S[ch] = (float) inv;
                 float scale = (float) ((G == null ? 1.0 : G[ch]) * inv);
                 float shift = B == null ? 0f : B[ch];
+                float muLow = (float) (mu - muF);
                 for (int b = 0; b < n; b++) {
-                    kernels.normalize(X, Y, (b * c + ch) * hw, hw, muF, scale, shift);
+                    kernels.normalize(X, Y, (b * c + ch) * hw, hw, muF, muLow, scale, shift);
                 }
             }
         });

@@ -179,9 +179,9 @@ final class ScalarArrayKernels implements ArrayKernels {
     }
 
     @Override
-    public void normalize(float[] x, float[] out, int off, int n, float mean, float scale, float shift) {
+    public void normalize(float[] x, float[] out, int off, int n, float meanHigh, float meanLow, float scale, float shift) {
         for (int i = off; i < off + n; i++) {
-            out[i] = (x[i] - mean) * scale + shift;
+            out[i] = (x[i] - meanHigh - meanLow) * scale + shift;
         }
     }
 

@@ -874,13 +874,13 @@ final class VectorArrayKernels implements ArrayKernels {
     }
 
     @Override
-    public void normalize(float[] x, float[] out, int off, int n, float mean, float scale, float shift) {
+    public void normalize(float[] x, float[] out, int off, int n, float meanHigh, float meanLow, float scale, float shift) {
         int i = off;
         for (int upper = off + S.loopBound(n); i < upper; i += V) {
-            load(x, i).sub(mean).mul(scale).add(shift).intoArray(out, i);
+            load(x, i).sub(meanHigh).sub(meanLow).mul(scale).add(shift).intoArray(out, i);
         }
         for (; i < off + n; i++) {
-            out[i] = (x[i] - mean) * scale + shift;
+            out[i] = (x[i] - meanHigh - meanLow) * scale + shift;
         }
     }
 
