@@ -26,8 +26,10 @@ public final class Sgemm {
     static final long SMALL_MACS = 1L << 19;
     /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
     static final long TINY_MACS = 1L << 13;
-    /** Products with fewer rows or columns than this are skinny: packed tiles would mostly be padding. */
-    static final int SKINNY = 8;
+    /** Products with fewer rows than this (or than MR) are skinny: packed tiles would be mostly padding. */
+    static final int SKINNY_ROWS = 8;
+    /** Products with fewer columns than this (or than NR/2) are skinny. */
+    static final int SKINNY_COLUMNS = 8;
 
     private final int threads;
     private final VectorWidth requestedWidth;
@@ -235,7 +237,8 @@ public final class Sgemm {
                 // kernel wins up to about 80³ and whenever m or n is below the skinny limit (the
                 // packed tiles would be mostly padding); the dot-product kernel is slower and
                 // only wins on tiny or skinny products.
-                boolean skinny = p.m() < SKINNY || p.n() < SKINNY;
+                boolean skinny = p.m() < Math.max(SKINNY_ROWS, kernel.mr())
+                        || p.n() < Math.max(SKINNY_COLUMNS, kernel.nr() / 2);
                 if (rowMajorB && (skinny || p.macs() <= SMALL_MACS)) {
                     return Path.DIRECT_ROW_MAJOR_B;
                 }
