@@ -10,11 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * and {@link MicroKernel#directDot}). The same code exists once per width because the
  * species must be a compile-time constant for C2 to intrinsify it.
  *
- * <p>Shaped for the JIT: every method computes one small block of C from start to finish, so
- * no vector crosses a method boundary (C2 would box it, inside the loops), and each method
- * stays small (one large method exhausts C1's registers and C2's inlining budget, and then
- * runs the Vector API's slow Java fallback). C is read through a mask that is empty when
- * beta == 0, which keeps C write-only then (it may hold NaN) with a single write-back path.
+ * <p>Shaped for the JIT: no vector crosses a method boundary (C2 would box it, inside the
+ * loops), and each method stays small (a large one exhausts C1's registers and C2's inlining
+ * budget, and may then be left running the Vector API's slow Java fallback). The widest block
+ * therefore leaves its product in a scratch tile for {@link Vector256Kernel#updateTile}. C is
+ * read through a mask that is empty when beta == 0, which keeps C write-only then (it may hold
+ * NaN) with a single write-back path.
  */
 final class DirectKernels256 {
 
@@ -27,14 +28,15 @@ final class DirectKernels256 {
     static void rowMajorB(int m, int n, int k, float alpha,
                           float[] a, int aOff, int aRowStride, int aColStride,
                           float[] b, int bOff, int ldb,
-                          float beta, float[] c, int cOff, int ldc) {
+                          float beta, float[] c, int cOff, int ldc, float[] tile) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int ai = aOff + i * aRowStride;
             int ci = cOff + i * ldc;
             int j = 0;
             for (; j + 2 * V <= n; j += 2 * V) {
-                fourRowsTwoVectors(k, alpha, a, ai, aRowStride, aColStride, b, bOff + j, ldb, beta, c, ci + j, ldc);
+                fourRowsTwoVectors(k, a, ai, aRowStride, aColStride, b, bOff + j, ldb, tile);
+                Vector256Kernel.updateTile(tile, 2 * V, 4, 2 * V, alpha, beta, c, ci + j, ldc);
             }
             for (; j < n; j += V) {
                 fourRowsOneVector(Math.min(V, n - j), k, alpha, a, ai, aRowStride, aColStride,
@@ -54,9 +56,9 @@ final class DirectKernels256 {
         }
     }
 
-    /** C[4 rows][2V columns] at {@code ci}; 8 accumulators. */
-    private static void fourRowsTwoVectors(int k, float alpha, float[] a, int ai, int ars, int acs,
-                                           float[] b, int bi, int ldb, float beta, float[] c, int ci, int ldc) {
+    /** The raw product of 4 rows × 2V columns into {@code tile} (row stride 2V); 8 accumulators. */
+    private static void fourRowsTwoVectors(int k, float[] a, int ai, int ars, int acs,
+                                           float[] b, int bi, int ldb, float[] tile) {
         FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S);
         FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S);
         FloatVector s20 = FloatVector.zero(S), s21 = FloatVector.zero(S);
@@ -79,20 +81,14 @@ final class DirectKernels256 {
             ai += acs;
             bi += ldb;
         }
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        FloatVector vb = FloatVector.broadcast(S, beta);
-        VectorMask<Float> readC = S.indexInRange(0, beta == 0f ? 0 : V);
-        s00.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        s01.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        s10.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        s11.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        s20.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        s21.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        s30.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        s31.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        s00.intoArray(tile, 0);
+        s01.intoArray(tile, V);
+        s10.intoArray(tile, 2 * V);
+        s11.intoArray(tile, 3 * V);
+        s20.intoArray(tile, 4 * V);
+        s21.intoArray(tile, 5 * V);
+        s30.intoArray(tile, 6 * V);
+        s31.intoArray(tile, 7 * V);
     }
 
     /** C[4 rows][cols ≤ V columns] at {@code ci}, masked; 4 accumulators. */

@@ -181,7 +181,7 @@ public final class Sgemm {
         switch (path) {
             case DIRECT_ROW_MAJOR_B -> kernel.directRowMajorB(p.m(), p.n(), p.k(), p.alpha(),
                     p.a(), p.aOff(), p.aRowStride(), p.aColStride(), p.b(), p.bOff(), p.bRowStride(),
-                    p.beta(), p.c(), p.cOff(), p.ldc());
+                    p.beta(), p.c(), p.cOff(), p.ldc(), Workspace.current().tile(kernel.mr() * kernel.nr()));
             case DIRECT_DOT -> kernel.directDot(p.m(), p.n(), p.k(), p.alpha(),
                     p.a(), p.aOff(), p.aRowStride(), p.b(), p.bOff(), p.bColStride(),
                     p.beta(), p.c(), p.cOff(), p.ldc());
