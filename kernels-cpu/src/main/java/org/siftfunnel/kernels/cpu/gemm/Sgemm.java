@@ -21,7 +21,7 @@ public final class Sgemm {
     public static final String THREADS_PROPERTY = "siftfunnel.threads";
 
     /** Below this many multiply-adds (summed over the batch), a second thread costs more than it saves. */
-    static final long PARALLEL_MIN_MACS = 1L << 18;
+    static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Up to this many multiply-adds, packing costs more than it saves (row-major B). */
     static final long SMALL_MACS = 1L << 19;
     /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
