@@ -36,6 +36,7 @@ public final class Sgemm {
     private final MicroKernel kernel;
     private final Blocking blocking;
     private final PathChoice paths;
+    private final long parallelMinMacs;
 
     /** Thread count from {@value #THREADS_PROPERTY} (else physical cores), width from {@link VectorWidth#fromSystemProperty()}. */
     public Sgemm() {
@@ -47,14 +48,15 @@ public final class Sgemm {
      * @param width   SIMD width to use; {@link VectorWidth#AUTO} follows the hardware
      */
     public Sgemm(int threads, VectorWidth width) {
-        this(threads, width, PathChoice.AUTO, null);
+        this(threads, width, PathChoice.AUTO, null, PARALLEL_MIN_MACS);
     }
 
     /**
-     * Test hook: {@code paths} restricts the algorithm choice, and {@code blocking} (when not
-     * null) replaces the tuned block sizes; its mc and nc are rounded up to the kernel's tile.
+     * Test hook: {@code paths} restricts the algorithm choice, {@code blocking} (when not null)
+     * replaces the tuned block sizes (its mc and nc are rounded up to the kernel's tile), and
+     * products of at least {@code parallelMinMacs} multiply-adds are split over the threads.
      */
-    Sgemm(int threads, VectorWidth width, PathChoice paths, Blocking blocking) {
+    Sgemm(int threads, VectorWidth width, PathChoice paths, Blocking blocking, long parallelMinMacs) {
         if (threads < 1) {
             throw new IllegalArgumentException("Sgemm: threads must be >= 1, got " + threads);
         }
@@ -68,6 +70,7 @@ public final class Sgemm {
                 : new Blocking(Blocking.roundUp(blocking.mc(), kernel.mr()), blocking.kc(),
                         Blocking.roundUp(blocking.nc(), kernel.nr()));
         this.paths = paths;
+        this.parallelMinMacs = parallelMinMacs;
     }
 
     /** {@value #THREADS_PROPERTY} when set, else the number of physical cores. */
@@ -149,7 +152,7 @@ public final class Sgemm {
         }
         long macs = products[0].macs();
         int usable = threads;
-        if (usable == 1 || macs * batch < PARALLEL_MIN_MACS) {
+        if (usable == 1 || macs * batch < parallelMinMacs) {
             for (Product p : products) {
                 multiply(p);
             }
@@ -157,7 +160,7 @@ public final class Sgemm {
         }
         // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
         boolean disjointC = cBatchStride >= m * n;
-        if (batch > 1 && disjointC && (batch % usable == 0 || macs < PARALLEL_MIN_MACS)) {
+        if (batch > 1 && disjointC && (batch % usable == 0 || macs < parallelMinMacs)) {
             int parts = Math.min(usable, batch);
             WorkerPool.run(usable, parts, q -> {
                 for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
@@ -166,7 +169,7 @@ public final class Sgemm {
             });
         } else {
             for (Product p : products) {
-                if (p.macs() >= PARALLEL_MIN_MACS) {
+                if (p.macs() >= parallelMinMacs) {
                     multiplySplit(p);
                 } else {
                     multiply(p);
