@@ -8,10 +8,10 @@ package org.siftfunnel.kernels.cpu.gemm;
  *     for ic over m in steps of mc:        A block  mc×kc  (packed)
  *       for jr over nc in steps of nr:     B micro-panel stays in L1
  *         for ir over mc in steps of mr:   A micro-panels stream from L2
- *           micro-kernel: C tile (mr×nr) = alpha·A·B + beta'·C tile
+ *           micro-kernel: tile (mr×nr) = A·B, then C tile = alpha·tile + beta'·C tile
  * </pre>
  * beta' is the caller's beta for the first k block and 1 afterwards. Edge tiles are computed
- * in full into a scratch tile (the packed padding is zero) and only the valid part is merged.
+ * in full (the packed padding is zero) and only their valid part is written to C.
  */
 final class PackedDriver {
 
@@ -50,28 +50,11 @@ final class PackedDriver {
                             int rows = Math.min(mr, mcCur - ir);
                             int aPanel = ir * kcCur;
                             int ci = pr.cOff() + (ic + ir) * ldc + jc + jr;
-                            if (rows == mr && cols == nr) {
-                                kernel.multiplyPacked(kcCur, packedA, aPanel, packedB, bPanel, pr.alpha(), beta, c, ci, ldc);
-                            } else {
-                                kernel.multiplyPacked(kcCur, packedA, aPanel, packedB, bPanel, 1f, 0f, tile, 0, nr);
-                                mergeTile(tile, nr, rows, cols, pr.alpha(), beta, c, ci, ldc);
-                            }
+                            kernel.multiplyPacked(kcCur, packedA, aPanel, packedB, bPanel, tile);
+                            kernel.update(tile, nr, rows, cols, pr.alpha(), beta, c, ci, ldc);
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /** {@code C = alpha·tile + beta·C} over the valid {@code rows×cols} corner of a scratch tile. */
-    private static void mergeTile(float[] tile, int tileStride, int rows, int cols, float alpha, float beta,
-                                  float[] c, int ci, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            int t = r * tileStride;
-            int o = ci + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                float v = alpha * tile[t + j];
-                c[o + j] = beta == 0f ? v : v + beta * c[o + j];
             }
         }
     }

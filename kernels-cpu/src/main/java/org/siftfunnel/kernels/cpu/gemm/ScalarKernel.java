@@ -25,8 +25,7 @@ final class ScalarKernel implements MicroKernel {
     }
 
     @Override
-    public void multiplyPacked(int kc, float[] a, int aOff, float[] b, int bOff,
-                               float alpha, float beta, float[] c, int cOff, int ldc) {
+    public void multiplyPacked(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -61,19 +60,32 @@ final class ScalarKernel implements MicroKernel {
             ai += MR;
             bi += NR;
         }
-        int ci = cOff;
-        storeRow(c00, c01, c02, c03, alpha, beta, c, ci);
-        storeRow(c10, c11, c12, c13, alpha, beta, c, ci += ldc);
-        storeRow(c20, c21, c22, c23, alpha, beta, c, ci += ldc);
-        storeRow(c30, c31, c32, c33, alpha, beta, c, ci + ldc);
+        tile[0] = c00;
+        tile[1] = c01;
+        tile[2] = c02;
+        tile[3] = c03;
+        tile[4] = c10;
+        tile[5] = c11;
+        tile[6] = c12;
+        tile[7] = c13;
+        tile[8] = c20;
+        tile[9] = c21;
+        tile[10] = c22;
+        tile[11] = c23;
+        tile[12] = c30;
+        tile[13] = c31;
+        tile[14] = c32;
+        tile[15] = c33;
     }
 
-    private static void storeRow(float s0, float s1, float s2, float s3, float alpha, float beta,
-                                 float[] c, int ci) {
-        store(s0, alpha, beta, c, ci);
-        store(s1, alpha, beta, c, ci + 1);
-        store(s2, alpha, beta, c, ci + 2);
-        store(s3, alpha, beta, c, ci + 3);
+    @Override
+    public void update(float[] tile, int tileStride, int rows, int cols, float alpha, float beta,
+                       float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                store(tile[r * tileStride + j], alpha, beta, c, cOff + r * ldc + j);
+            }
+        }
     }
 
     private static void store(float sum, float alpha, float beta, float[] c, int ci) {
@@ -85,7 +97,7 @@ final class ScalarKernel implements MicroKernel {
     public void directRowMajorB(int m, int n, int k, float alpha,
                                 float[] a, int aOff, int aRowStride, int aColStride,
                                 float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc) {
+                                float beta, float[] c, int cOff, int ldc, float[] tile) {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * aRowStride;
             for (int j = 0; j < n; j++) {

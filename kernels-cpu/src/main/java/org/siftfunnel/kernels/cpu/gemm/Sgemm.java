@@ -21,19 +21,22 @@ public final class Sgemm {
     public static final String THREADS_PROPERTY = "siftfunnel.threads";
 
     /** Below this many multiply-adds (summed over the batch), a second thread costs more than it saves. */
-    static final long PARALLEL_MIN_MACS = 1L << 18;
+    static final long PARALLEL_MIN_MACS = 1L << 21;
     /** Up to this many multiply-adds, packing costs more than it saves (row-major B). */
     static final long SMALL_MACS = 1L << 19;
     /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
     static final long TINY_MACS = 1L << 13;
-    /** Products with fewer rows or columns than this are skinny: packed tiles would mostly be padding. */
-    static final int SKINNY = 8;
+    /** Products with fewer rows than this (or than MR) are skinny: packed tiles would be mostly padding. */
+    static final int SKINNY_ROWS = 8;
+    /** Products with fewer columns than this (or than NR/2) are skinny. */
+    static final int SKINNY_COLUMNS = 8;
 
     private final int threads;
     private final VectorWidth requestedWidth;
     private final MicroKernel kernel;
     private final Blocking blocking;
     private final PathChoice paths;
+    private final long parallelMinMacs;
 
     /** Thread count from {@value #THREADS_PROPERTY} (else physical cores), width from {@link VectorWidth#fromSystemProperty()}. */
     public Sgemm() {
@@ -45,14 +48,15 @@ public final class Sgemm {
      * @param width   SIMD width to use; {@link VectorWidth#AUTO} follows the hardware
      */
     public Sgemm(int threads, VectorWidth width) {
-        this(threads, width, PathChoice.AUTO, null);
+        this(threads, width, PathChoice.AUTO, null, PARALLEL_MIN_MACS);
     }
 
     /**
-     * Test hook: {@code paths} restricts the algorithm choice, and {@code blocking} (when not
-     * null) replaces the tuned block sizes; its mc and nc are rounded up to the kernel's tile.
+     * Test hook: {@code paths} restricts the algorithm choice, {@code blocking} (when not null)
+     * replaces the tuned block sizes (its mc and nc are rounded up to the kernel's tile), and
+     * products of at least {@code parallelMinMacs} multiply-adds are split over the threads.
      */
-    Sgemm(int threads, VectorWidth width, PathChoice paths, Blocking blocking) {
+    Sgemm(int threads, VectorWidth width, PathChoice paths, Blocking blocking, long parallelMinMacs) {
         if (threads < 1) {
             throw new IllegalArgumentException("Sgemm: threads must be >= 1, got " + threads);
         }
@@ -66,6 +70,7 @@ public final class Sgemm {
                 : new Blocking(Blocking.roundUp(blocking.mc(), kernel.mr()), blocking.kc(),
                         Blocking.roundUp(blocking.nc(), kernel.nr()));
         this.paths = paths;
+        this.parallelMinMacs = parallelMinMacs;
     }
 
     /** {@value #THREADS_PROPERTY} when set, else the number of physical cores. */
@@ -147,7 +152,7 @@ public final class Sgemm {
         }
         long macs = products[0].macs();
         int usable = threads;
-        if (usable == 1 || macs * batch < PARALLEL_MIN_MACS) {
+        if (usable == 1 || macs * batch < parallelMinMacs) {
             for (Product p : products) {
                 multiply(p);
             }
@@ -155,7 +160,7 @@ public final class Sgemm {
         }
         // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
         boolean disjointC = cBatchStride >= m * n;
-        if (batch > 1 && disjointC && (batch % usable == 0 || macs < PARALLEL_MIN_MACS)) {
+        if (batch > 1 && disjointC && (batch % usable == 0 || macs < parallelMinMacs)) {
             int parts = Math.min(usable, batch);
             WorkerPool.run(usable, parts, q -> {
                 for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
@@ -164,7 +169,7 @@ public final class Sgemm {
             });
         } else {
             for (Product p : products) {
-                if (p.macs() >= PARALLEL_MIN_MACS) {
+                if (p.macs() >= parallelMinMacs) {
                     multiplySplit(p);
                 } else {
                     multiply(p);
@@ -179,7 +184,7 @@ public final class Sgemm {
         switch (path) {
             case DIRECT_ROW_MAJOR_B -> kernel.directRowMajorB(p.m(), p.n(), p.k(), p.alpha(),
                     p.a(), p.aOff(), p.aRowStride(), p.aColStride(), p.b(), p.bOff(), p.bRowStride(),
-                    p.beta(), p.c(), p.cOff(), p.ldc());
+                    p.beta(), p.c(), p.cOff(), p.ldc(), Workspace.current().tile(kernel.mr() * kernel.nr()));
             case DIRECT_DOT -> kernel.directDot(p.m(), p.n(), p.k(), p.alpha(),
                     p.a(), p.aOff(), p.aRowStride(), p.b(), p.bOff(), p.bColStride(),
                     p.beta(), p.c(), p.cOff(), p.ldc());
@@ -235,7 +240,8 @@ public final class Sgemm {
                 // kernel wins up to about 80³ and whenever m or n is below the skinny limit (the
                 // packed tiles would be mostly padding); the dot-product kernel is slower and
                 // only wins on tiny or skinny products.
-                boolean skinny = p.m() < SKINNY || p.n() < SKINNY;
+                boolean skinny = p.m() < Math.max(SKINNY_ROWS, kernel.mr())
+                        || p.n() < Math.max(SKINNY_COLUMNS, kernel.nr() / 2);
                 if (rowMajorB && (skinny || p.macs() <= SMALL_MACS)) {
                     return Path.DIRECT_ROW_MAJOR_B;
                 }

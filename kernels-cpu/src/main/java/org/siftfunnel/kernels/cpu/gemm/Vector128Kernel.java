@@ -7,6 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SSE/NEON-sized kernels: a 6×8 register tile (6 rows × two 4-float vectors = 12 accumulators,
  * plus two B vectors and one broadcast, which fits 16 registers).
+ *
+ * <p>The species is a {@code static final} constant so that C2 intrinsifies every vector
+ * operation. The accumulators are locals and never passed to another method (C2 would box
+ * them inside the k loop); the product goes to a scratch tile and {@link #update} applies
+ * alpha and beta in a separate, small method. Keeping each method small matters: C1 gives
+ * up on a method with too many vector operations ("out of virtual registers"), and a method
+ * that C1 cannot compile may be left running the Vector API's slow Java fallback.
  */
 final class Vector128Kernel implements MicroKernel {
 
@@ -31,8 +38,7 @@ final class Vector128Kernel implements MicroKernel {
     }
 
     @Override
-    public void multiplyPacked(int kc, float[] a, int aOff, float[] b, int bOff,
-                               float alpha, float beta, float[] c, int cOff, int ldc) {
+    public void multiplyPacked(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -66,41 +72,60 @@ final class Vector128Kernel implements MicroKernel {
             ai += MR;
             bi += NR;
         }
-        // The write-back is spelled out: passing vectors to a helper method makes C2 box the
-        // accumulators inside the k loop, which costs over 10x.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, V);
+        c10.intoArray(tile, 1 * NR);
+        c11.intoArray(tile, 1 * NR + V);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + V);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + V);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + V);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + V);
+    }
+
+    @Override
+    public void update(float[] tile, int tileStride, int rows, int cols, float alpha, float beta,
+                       float[] c, int cOff, int ldc) {
+        updateTile(tile, tileStride, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /** {@link MicroKernel#update}, shared with {@link DirectKernels128}. */
+    static void updateTile(float[] tile, int tileStride, int rows, int cols, float alpha, float beta,
+                           float[] c, int cOff, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         FloatVector vb = FloatVector.broadcast(S, beta);
-        // Reading C through a mask that is empty when beta == 0 keeps C write-only then (it may
-        // hold NaN) with a single write-back path: two paths would double the vector code, and
-        // then C2 runs out of inlining budget and leaves vector operations un-intrinsified.
+        // C is read through a mask that is empty when beta == 0, so that C is write-only then (it
+        // may hold NaN) without a second copy of the code.
         VectorMask<Float> readC = S.indexInRange(0, beta == 0f ? 0 : V);
-        int ci = cOff;
-        c00.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c01.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        c10.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c11.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        c20.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c21.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        c30.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c31.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        c40.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c41.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
-        ci += ldc;
-        c50.fma(va, FloatVector.fromArray(S, c, ci, readC).mul(vb)).intoArray(c, ci);
-        c51.fma(va, FloatVector.fromArray(S, c, ci + V, readC).mul(vb)).intoArray(c, ci + V);
+        int fullCols = cols - cols % V;
+        VectorMask<Float> tail = S.indexInRange(fullCols, cols);
+        VectorMask<Float> readTail = S.indexInRange(fullCols, beta == 0f ? fullCols : cols);
+        for (int r = 0; r < rows; r++) {
+            int t = r * tileStride;
+            int ci = cOff + r * ldc;
+            for (int j = 0; j < fullCols; j += V) {
+                FloatVector.fromArray(S, tile, t + j)
+                        .fma(va, FloatVector.fromArray(S, c, ci + j, readC).mul(vb))
+                        .intoArray(c, ci + j);
+            }
+            if (fullCols < cols) {
+                FloatVector.fromArray(S, tile, t + fullCols, tail)
+                        .fma(va, FloatVector.fromArray(S, c, ci + fullCols, readTail).mul(vb))
+                        .intoArray(c, ci + fullCols, tail);
+            }
+        }
     }
 
     @Override
     public void directRowMajorB(int m, int n, int k, float alpha,
                                 float[] a, int aOff, int aRowStride, int aColStride,
                                 float[] b, int bOff, int ldb,
-                                float beta, float[] c, int cOff, int ldc) {
+                                float beta, float[] c, int cOff, int ldc, float[] tile) {
         DirectKernels128.rowMajorB(m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, ldb,
-                beta, c, cOff, ldc);
+                beta, c, cOff, ldc, tile);
     }
 
     @Override

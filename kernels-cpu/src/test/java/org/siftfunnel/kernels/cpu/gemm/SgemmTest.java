@@ -49,7 +49,7 @@ class SgemmTest {
     @MethodSource("configurations")
     void matchesNaiveLoopForEveryShapeTransposeAndPath(VectorWidth width, int threads) {
         for (Sgemm.PathChoice paths : Sgemm.PathChoice.values()) {
-            Sgemm sgemm = new Sgemm(threads, width, paths, null);
+            Sgemm sgemm = splitting(threads, width, paths, null);
             for (int[] s : SHAPES) {
                 for (int trans = 0; trans < 4; trans++) {
                     checkSingle(sgemm, trans >= 2, (trans & 1) == 1, s[0], s[1], s[2], 1f, 0f,
@@ -65,7 +65,7 @@ class SgemmTest {
         float[][] alphaBeta = {{0.5f, 0f}, {-1.5f, 1f}, {2f, -0.75f}, {1f, 1f}, {0f, 2f}, {0f, 0f}};
         int[][] shapes = {{17, 17, 17}, {65, 65, 65}, {31, 17, 23}, {1, 300, 7}, {130, 40, 300}};
         for (Sgemm.PathChoice paths : Sgemm.PathChoice.values()) {
-            Sgemm sgemm = new Sgemm(threads, width, paths, null);
+            Sgemm sgemm = splitting(threads, width, paths, null);
             for (float[] ab : alphaBeta) {
                 for (int[] s : shapes) {
                     for (int trans = 0; trans < 4; trans++) {
@@ -80,7 +80,7 @@ class SgemmTest {
     @ParameterizedTest(name = "{0}, {1} thread(s)")
     @MethodSource("configurations")
     void tinyBlocksExerciseEveryLoopOfThePackedAlgorithm(VectorWidth width, int threads) {
-        Sgemm sgemm = new Sgemm(threads, width, Sgemm.PathChoice.PACKED, new Blocking(1, 5, 1));
+        Sgemm sgemm = splitting(threads, width, Sgemm.PathChoice.PACKED, new Blocking(1, 5, 1));
         int[][] shapes = {{65, 65, 65}, {31, 17, 23}, {130, 70, 11}, {9, 100, 33}};
         for (int[] s : shapes) {
             for (int trans = 0; trans < 4; trans++) {
@@ -93,7 +93,7 @@ class SgemmTest {
     @ParameterizedTest(name = "{0}, {1} thread(s)")
     @MethodSource("configurations")
     void batchesWithOffsetsAndBroadcastOperands(VectorWidth width, int threads) {
-        Sgemm sgemm = new Sgemm(threads, width);
+        Sgemm sgemm = splitting(threads, width, Sgemm.PathChoice.AUTO, null);
         // {batch, m, n, k}: small entries, then entries big enough to be split over threads.
         int[][] shapes = {{3, 7, 9, 5}, {4, 40, 40, 50}, {3, 70, 33, 65}};
         for (int[] s : shapes) {
@@ -175,7 +175,23 @@ class SgemmTest {
         assertTrue(new Sgemm(1, VectorWidth.SCALAR).description().endsWith("1 thread"));
     }
 
+    @Test
+    void defaultThresholdsSplitLargeProductsOnly() {
+        // The tuned instance: 257³ and batches of it go through the real thread pool.
+        Sgemm sgemm = new Sgemm(2, VectorWidth.AUTO);
+        checkSingle(sgemm, false, false, 257, 257, 257, 1f, 0f, "default thresholds");
+        runBatched(sgemm, false, true, 2, 130, 130, 130, 1f, 0, 130 * 130, 0f, 130 * 130, "default thresholds");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * An instance that splits every product over its threads, however small, so that the
+     * row and column splits are tested on every shape.
+     */
+    private static Sgemm splitting(int threads, VectorWidth width, Sgemm.PathChoice paths, Blocking blocking) {
+        return new Sgemm(threads, width, paths, blocking, 1);
+    }
 
     private static void checkSingle(Sgemm sgemm, boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, float beta, String context) {
