@@ -1,0 +1,104 @@
+package org.siftfunnel.kernels.cpu;
+
+import org.siftfunnel.engine.backend.BinaryOp;
+import org.siftfunnel.engine.backend.ReduceOp;
+import org.siftfunnel.engine.backend.UnaryOp;
+
+/**
+ * The innermost loops of the CPU backend over plain {@code float[]} ranges: single-threaded,
+ * allocation-free, with no knowledge of tensors, shapes or threads ({@link CpuBackend} splits
+ * work and calls these per part).
+ *
+ * <p>Two implementations exist: {@link ScalarArrayKernels} (plain Java, exactly the
+ * {@link org.siftfunnel.engine.backend.ScalarMath} formulas) and {@code VectorArrayKernels}
+ * (the Vector API, one hidden class per SIMD width, see {@link SimdSupport}). This interface
+ * must never mention a {@code jdk.incubator.vector} type, so that it loads on any JVM.
+ *
+ * <p>Semantics follow {@link org.siftfunnel.engine.backend.ScalarMath}; vector versions may
+ * differ from it by a few units in the last place (transcendental functions, summation order).
+ */
+interface ArrayKernels {
+
+    /** SIMD width in bits, or 0 for the scalar kernels. */
+    int vectorBits();
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code out[i] = op(x[i]; p0, p1)} for {@code from <= i < to}; out may be x. */
+    void unary(UnaryOp op, float[] x, float[] out, int from, int to, float p0, float p1);
+
+    /** {@code gx[i] = gy[i]·op'(x[i])} for {@code from <= i < to}; y (the forward output) may be null. */
+    void unaryBackward(UnaryOp op, float[] x, float[] y, float[] gy, float[] gx, int from, int to, float p0, float p1);
+
+    /** {@code out[outOff + i] = op(a[aOff + i], b[bOff + i])} for {@code i < n}. */
+    void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+
+    /** {@code out[outOff + i] = op(x[xOff + i], s)}, or {@code op(s, x[xOff + i])} when scalarFirst, for {@code i < n}. */
+    void binaryScalar(BinaryOp op, float[] x, int xOff, float s, boolean scalarFirst, float[] out, int outOff, int n);
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Σ x[off .. off+n), accumulated accurately (the result is a double). */
+    double sum(float[] x, int off, int n);
+
+    /** Maximum (MAX) or minimum (MIN) of x[off .. off+n), NaN if any element is NaN; ±∞ when n == 0. */
+    float extremum(ReduceOp op, float[] x, int off, int n);
+
+    /**
+     * Column reduction: {@code out[outOff + i] = op over j < n of x[off + j·stride + i]} for
+     * {@code i < width}, where {@code width <= stride}.
+     */
+    void reduceColumns(ReduceOp op, float[] x, int off, int n, int stride, float[] out, int outOff, int width);
+
+    // ---------------------------------------------------------------- softmax
+
+    /** Softmax (or log-softmax) of the contiguous row x[off .. off+n) into y. */
+    void softmaxRow(float[] x, float[] y, int off, int n, boolean log);
+
+    /**
+     * Softmax along j of {@code x[off + j·stride + i]}, for every column {@code i < width}
+     * independently ({@code width <= stride}).
+     */
+    void softmaxColumns(float[] x, float[] y, int off, int n, int stride, int width, boolean log);
+
+    /** Backward of {@link #softmaxRow} given its output y. */
+    void softmaxBackwardRow(float[] y, float[] gy, float[] gx, int off, int n, boolean log);
+
+    /** Backward of {@link #softmaxColumns} given its output y. */
+    void softmaxBackwardColumns(float[] y, float[] gy, float[] gx, int off, int n, int stride, int width, boolean log);
+
+    // ---------------------------------------------------------------- batch-norm pieces
+
+    /** Σ (x[i] − mean)² over x[off .. off+n). */
+    double sumSquaredDeviations(float[] x, int off, int n, float mean);
+
+    /** Σ g[i]·(x[i] − mean) over [off, off+n). */
+    double sumProductCentered(float[] g, float[] x, int off, int n, float mean);
+
+    /**
+     * {@code out[i] = (x[i] − mean)·scale + shift} over [off, off+n), with the mean given as
+     * {@code meanHigh + meanLow} (a double split in two floats): data far from zero (mean 1000,
+     * spread 1) would otherwise lose the float mean's rounding error, ~3e-5, in every output.
+     */
+    void normalize(float[] x, float[] out, int off, int n, float meanHigh, float meanLow, float scale, float shift);
+
+    /** {@code gx[i] = k·(gy[i] − a − (x[i] − mean)·b)} over [off, off+n): the batch-norm input gradient. */
+    void batchNormInputGradient(float[] x, float[] gy, float[] gx, int off, int n, float mean, float k, float a, float b);
+
+    // ---------------------------------------------------------------- distances
+
+    /**
+     * Squared distances from rows {@code i0 .. i0+rows} of x [·, d] to row j:
+     * {@code out[r] = Σ_k (x[(i0+r)·d + k] − x[j·d + k])²} for {@code r < rows ≤ 4}. Several rows
+     * at once read row j once for all of them.
+     */
+    void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out);
+
+    // ---------------------------------------------------------------- optimisers
+
+    /** Adam/AdamW update of elements [from, to); vMax is used only when {@code c.amsgrad()}. */
+    void adam(float[] p, float[] g, float[] m, float[] v, float[] vMax, int from, int to, AdamCoefficients c);
+
+    /** SGD update of elements [from, to); buf is used only when momentum is non-zero. */
+    void sgd(float[] p, float[] g, float[] buf, int from, int to, SgdCoefficients c);
+}

@@ -1,0 +1,256 @@
+package org.siftfunnel.kernels.cpu;
+
+import org.siftfunnel.engine.backend.BinaryOp;
+import org.siftfunnel.engine.backend.ReduceOp;
+import org.siftfunnel.engine.backend.ScalarMath;
+import org.siftfunnel.engine.backend.UnaryOp;
+
+/**
+ * Plain-Java kernels: the scalar fallback when the Vector API is unavailable or
+ * {@code VectorWidth.SCALAR} is forced. Elementwise functions call {@link ScalarMath} itself,
+ * and sums accumulate in double, so results match the reference backend closely.
+ */
+final class ScalarArrayKernels implements ArrayKernels {
+
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void unary(UnaryOp op, float[] x, float[] out, int from, int to, float p0, float p1) {
+        for (int i = from; i < to; i++) {
+            out[i] = ScalarMath.unary(op, x[i], p0, p1);
+        }
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, float[] x, float[] y, float[] gy, float[] gx, int from, int to,
+                              float p0, float p1) {
+        for (int i = from; i < to; i++) {
+            gx[i] = gy[i] * ScalarMath.derivative(op, x[i], y == null ? Float.NaN : y[i], p0, p1);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = ScalarMath.binary(op, a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    @Override
+    public void binaryScalar(BinaryOp op, float[] x, int xOff, float s, boolean scalarFirst, float[] out, int outOff, int n) {
+        if (scalarFirst) {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = ScalarMath.binary(op, s, x[xOff + i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = ScalarMath.binary(op, x[xOff + i], s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public double sum(float[] x, int off, int n) {
+        double s = 0;
+        for (int i = off; i < off + n; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    @Override
+    public float extremum(ReduceOp op, float[] x, int off, int n) {
+        boolean max = op == ReduceOp.MAX;
+        float m = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            float v = x[i];
+            if (Float.isNaN(v)) {
+                return v;
+            }
+            if (max ? v > m : v < m) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void reduceColumns(ReduceOp op, float[] x, int off, int n, int stride, float[] out, int outOff, int width) {
+        for (int i = 0; i < width; i++) {
+            if (op == ReduceOp.SUM) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += x[off + j * stride + i];
+                }
+                out[outOff + i] = (float) s;
+            } else {
+                boolean max = op == ReduceOp.MAX;
+                float m = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    float v = x[off + j * stride + i];
+                    if (Float.isNaN(v)) {
+                        m = v;
+                        break;
+                    }
+                    if (max ? v > m : v < m) {
+                        m = v;
+                    }
+                }
+                out[outOff + i] = m;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    @Override
+    public void softmaxRow(float[] x, float[] y, int off, int n, boolean log) {
+        softmaxColumns(x, y, off, n, 1, 1, log);
+    }
+
+    @Override
+    public void softmaxColumns(float[] x, float[] y, int off, int n, int stride, int width, boolean log) {
+        for (int i = 0; i < width; i++) {
+            int base = off + i;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                m = Math.max(m, x[base + j * stride]);
+            }
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += Math.exp(x[base + j * stride] - m);
+            }
+            double logS = Math.log(s);
+            for (int j = 0; j < n; j++) {
+                double v = x[base + j * stride] - m;
+                y[base + j * stride] = (float) (log ? v - logS : Math.exp(v) / s);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackwardRow(float[] y, float[] gy, float[] gx, int off, int n, boolean log) {
+        softmaxBackwardColumns(y, gy, gx, off, n, 1, 1, log);
+    }
+
+    @Override
+    public void softmaxBackwardColumns(float[] y, float[] gy, float[] gx, int off, int n, int stride, int width,
+                                       boolean log) {
+        for (int i = 0; i < width; i++) {
+            int base = off + i;
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                int q = base + j * stride;
+                s += log ? gy[q] : (double) gy[q] * y[q];
+            }
+            for (int j = 0; j < n; j++) {
+                int q = base + j * stride;
+                gx[q] = (float) (log ? gy[q] - Math.exp(y[q]) * s : y[q] * (gy[q] - s));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- batch-norm pieces
+
+    @Override
+    public double sumSquaredDeviations(float[] x, int off, int n, float mean) {
+        double s = 0;
+        for (int i = off; i < off + n; i++) {
+            double d = x[i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    public double sumProductCentered(float[] g, float[] x, int off, int n, float mean) {
+        double s = 0;
+        for (int i = off; i < off + n; i++) {
+            s += (double) g[i] * (x[i] - mean);
+        }
+        return s;
+    }
+
+    @Override
+    public void normalize(float[] x, float[] out, int off, int n, float meanHigh, float meanLow, float scale, float shift) {
+        for (int i = off; i < off + n; i++) {
+            out[i] = (x[i] - meanHigh - meanLow) * scale + shift;
+        }
+    }
+
+    @Override
+    public void batchNormInputGradient(float[] x, float[] gy, float[] gx, int off, int n, float mean, float k,
+                                       float a, float b) {
+        for (int i = off; i < off + n; i++) {
+            gx[i] = k * (gy[i] - a - (x[i] - mean) * b);
+        }
+    }
+
+    // ---------------------------------------------------------------- distances
+
+    @Override
+    public void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            int a = (i0 + r) * d;
+            int b = j * d;
+            double s = 0;
+            for (int k = 0; k < d; k++) {
+                double diff = x[a + k] - x[b + k];
+                s += diff * diff;
+            }
+            out[r] = s;
+        }
+    }
+
+    // ---------------------------------------------------------------- optimisers
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, float[] vMax, int from, int to, AdamCoefficients c) {
+        for (int i = from; i < to; i++) {
+            float param = p[i];
+            float grad = g[i];
+            if (c.weightDecay() != 0f) {
+                if (c.decoupled()) {
+                    param *= c.decayFactor();
+                } else {
+                    grad += c.weightDecay() * param;
+                }
+            }
+            float mi = c.beta1() * m[i] + c.oneMinusBeta1() * grad;
+            float vi = c.beta2() * v[i] + c.oneMinusBeta2() * grad * grad;
+            m[i] = mi;
+            v[i] = vi;
+            float vUse = vi;
+            if (c.amsgrad()) {
+                vUse = Math.max(vMax[i], vi);
+                vMax[i] = vUse;
+            }
+            float denom = (float) (Math.sqrt(vUse) / c.sqrtBiasCorrection2()) + c.eps();
+            p[i] = param - c.stepSize() * mi / denom;
+        }
+    }
+
+    @Override
+    public void sgd(float[] p, float[] g, float[] buf, int from, int to, SgdCoefficients c) {
+        for (int i = from; i < to; i++) {
+            float param = p[i];
+            float grad = g[i];
+            if (c.weightDecay() != 0f) {
+                grad += c.weightDecay() * param;
+            }
+            if (c.momentum() != 0f) {
+                float b = c.firstStep() ? grad : c.momentum() * buf[i] + c.oneMinusDampening() * grad;
+                buf[i] = b;
+                grad = c.nesterov() ? grad + c.momentum() * b : b;
+            }
+            p[i] = param - c.lr() * grad;
+        }
+    }
+}

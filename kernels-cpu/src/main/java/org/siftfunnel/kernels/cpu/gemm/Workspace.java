@@ -1,0 +1,40 @@
+package org.siftfunnel.kernels.cpu.gemm;
+
+/**
+ * Per-thread packing buffers, grown on demand and reused across calls so that the GEMM
+ * allocates nothing in steady state.
+ */
+final class Workspace {
+
+    private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);
+
+    private float[] packedA = new float[0];
+    private float[] packedB = new float[0];
+    private float[] tile = new float[0];
+
+    /** The calling thread's workspace. */
+    static Workspace current() {
+        return CURRENT.get();
+    }
+
+    float[] packedA(int size) {
+        if (packedA.length < size) {
+            packedA = new float[size];
+        }
+        return packedA;
+    }
+
+    float[] packedB(int size) {
+        if (packedB.length < size) {
+            packedB = new float[size];
+        }
+        return packedB;
+    }
+
+    float[] tile(int size) {
+        if (tile.length < size) {
+            tile = new float[size];
+        }
+        return tile;
+    }
+}

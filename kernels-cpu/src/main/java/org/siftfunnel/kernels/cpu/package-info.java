@@ -1,0 +1,14 @@
+/**
+ * The {@code cpu} backend: {@link org.siftfunnel.kernels.cpu.CpuBackend} implements the
+ * engine's {@code Backend} contract with SIMD loops on the JDK Vector API, the packed SGEMM of
+ * the {@code gemm} subpackage, im2col + GEMM convolutions and a fixed pool of threads.
+ *
+ * <p>Layout: {@code CpuBackend} splits each operation over the threads and calls the
+ * single-threaded array loops of {@code ArrayKernels}, which come in a scalar version and a
+ * Vector API version ({@code VectorArrayKernels}, instantiated once per SIMD width as a hidden
+ * class by {@code SimdSupport}). {@code Convolution}, {@code Pooling}, {@code Resampling} and
+ * {@code Indexing} hold the operation families that need more than a flat loop. Only
+ * {@code VectorArrayKernels} names {@code jdk.incubator.vector}, so the backend still loads,
+ * and runs scalar, on a JVM without that module.
+ */
+package org.siftfunnel.kernels.cpu;

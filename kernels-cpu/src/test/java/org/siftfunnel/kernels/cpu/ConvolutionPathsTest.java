@@ -1,0 +1,100 @@
+package org.siftfunnel.kernels.cpu;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.backend.BackendPair;
+import org.siftfunnel.engine.backend.BackendPair.Twin;
+import org.siftfunnel.engine.backend.ConvGeometry;
+import org.siftfunnel.engine.backend.reference.ReferenceBackend;
+import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
+
+/**
+ * The convolution code paths of the cpu backend against the reference, on the layer shapes
+ * of the paper's models: one image at a time with a threaded GEMM, whole images per thread,
+ * the 1×1 shortcut, and im2col in pixel tiles (a tile limit far below the image forces tiles
+ * that start and end mid-row). Every output is pre-filled with NaN, so an element a path
+ * forgets to write fails.
+ */
+class ConvolutionPathsTest {
+
+    private static final double TOLERANCE = 1e-5;
+
+    /** Backends covering every path: threads × tiling. */
+    private static final List<Backend> BACKENDS = List.of(
+            new CpuBackend(1, VectorWidth.AUTO),
+            new CpuBackend(2, VectorWidth.AUTO),
+            new CpuBackend(2, VectorWidth.AUTO, 300),
+            new CpuBackend(1, VectorWidth.SCALAR, 1000));
+
+    private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int dilation) {
+        int oh = ConvGeometry.outputSize(h, kernel, stride, pad, dilation);
+        int ow = ConvGeometry.outputSize(w, kernel, stride, pad, dilation);
+        return new ConvGeometry(n, c, h, w, k, kernel, kernel, stride, stride, pad, pad, dilation, dilation, oh, ow);
+    }
+
+    /** The geometry a transposed convolution (weight [cin, cout, k, k]) runs its kernels with. */
+    private static ConvGeometry transposed(int n, int cin, int h, int w, int cout, int kernel, int stride, int pad,
+                                           int outputPadding) {
+        int oh = (h - 1) * stride - 2 * pad + kernel + outputPadding;
+        int ow = (w - 1) * stride - 2 * pad + kernel + outputPadding;
+        return new ConvGeometry(n, cout, oh, ow, cin, kernel, kernel, stride, stride, pad, pad, 1, 1, h, w);
+    }
+
+    static Stream<Arguments> geometries() {
+        List<Arguments> cases = List.of(
+                Arguments.of("1x1 pointwise, 8 images", conv(8, 32, 16, 16, 24, 1, 1, 0, 1)),
+                Arguments.of("1x1 pointwise, 1 image", conv(1, 48, 9, 7, 40, 1, 1, 0, 1)),
+                Arguments.of("1x1 stride 2", conv(4, 16, 15, 15, 8, 1, 2, 0, 1)),
+                Arguments.of("3x3 pad 1, 4 images", conv(4, 16, 16, 16, 16, 3, 1, 1, 1)),
+                Arguments.of("3x3 pad 1, 3 images (uneven split)", conv(3, 8, 17, 13, 12, 3, 1, 1, 1)),
+                Arguments.of("3x3 stride 2 pad 1", conv(4, 12, 17, 17, 20, 3, 2, 1, 1)),
+                Arguments.of("3x3 dilation 2 pad 2", conv(2, 8, 15, 19, 8, 3, 1, 2, 2)),
+                Arguments.of("5x5 pad 2", conv(2, 6, 14, 14, 10, 5, 1, 2, 1)),
+                Arguments.of("7x7 stride 2 pad 3", conv(2, 3, 32, 32, 8, 7, 2, 3, 1)),
+                Arguments.of("7x7 pad 3, 1 image", conv(1, 4, 23, 17, 6, 7, 1, 3, 1)),
+                Arguments.of("convT 4x4 stride 2 pad 1 (decoder)", transposed(4, 16, 8, 8, 8, 4, 2, 1, 0)),
+                Arguments.of("convT 4x4 stride 2 pad 1, 1 image", transposed(1, 32, 4, 4, 16, 4, 2, 1, 0)),
+                Arguments.of("convT 3x3 stride 2 output padding 1", transposed(2, 6, 7, 5, 4, 3, 2, 1, 1)));
+        return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
+    }
+
+    @ParameterizedTest(name = "{0} on {2}")
+    @MethodSource("geometries")
+    void forwardAndBothGradientsMatchTheReference(String name, ConvGeometry g, Backend backend) {
+        BackendPair pair = new BackendPair(new ReferenceBackend(), backend, TOLERANCE);
+        SplittableRandom r = new SplittableRandom(name.hashCode());
+        int xSize = g.batch() * g.inChannels() * g.inH() * g.inW();
+        int wSize = g.outChannels() * g.inChannels() * g.kH() * g.kW();
+        int ySize = g.batch() * g.outChannels() * g.outH() * g.outW();
+        Twin x = pair.upload(uniform(r, xSize));
+        Twin w = pair.upload(uniform(r, wSize));
+        Twin bias = pair.upload(uniform(r, g.outChannels()));
+        Twin gy = pair.upload(uniform(r, ySize));
+
+        Twin y = pair.filled(ySize, Float.NaN);
+        pair.run((b, s) -> b.conv2d(s.of(x), s.of(w), s.of(bias), s.of(y), g));
+        pair.assertClose("conv2d " + name, y);
+
+        Twin gx = pair.filled(xSize, Float.NaN);
+        pair.run((b, s) -> b.conv2dBackwardInput(s.of(gy), s.of(w), s.of(gx), g));
+        pair.assertClose("conv2dBackwardInput " + name, gx);
+
+        Twin gw = pair.filled(wSize, Float.NaN);
+        pair.run((b, s) -> b.conv2dBackwardWeight(s.of(x), s.of(gy), s.of(gw), g));
+        pair.assertClose("conv2dBackwardWeight " + name, gw);
+    }
+
+    private static float[] uniform(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-1, 1);
+        }
+        return v;
+    }
+}

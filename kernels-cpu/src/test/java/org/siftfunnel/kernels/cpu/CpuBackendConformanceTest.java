@@ -1,0 +1,79 @@
+package org.siftfunnel.kernels.cpu;
+
+import org.junit.jupiter.api.Nested;
+import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.backend.BackendConformanceTest;
+import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
+
+/**
+ * The engine's backend conformance suite on the cpu backend, at every SIMD width (a width
+ * wider than the hardware still runs, through the Vector API's Java fallback) and the scalar
+ * kernels, each single-threaded and with two threads.
+ */
+class CpuBackendConformanceTest {
+
+    /** One backend per configuration, shared by the suite's tests (the backend is stateless). */
+    private abstract static class Configuration extends BackendConformanceTest {
+        private Backend backend;
+
+        abstract int threads();
+
+        abstract VectorWidth width();
+
+        @Override
+        protected Backend backendUnderTest() {
+            if (backend == null) {
+                backend = new CpuBackend(threads(), width());
+            }
+            return backend;
+        }
+    }
+
+    @Nested
+    class Width512OneThread extends Configuration {
+        int threads() { return 1; }
+        VectorWidth width() { return VectorWidth.BITS_512; }
+    }
+
+    @Nested
+    class Width512TwoThreads extends Configuration {
+        int threads() { return 2; }
+        VectorWidth width() { return VectorWidth.BITS_512; }
+    }
+
+    @Nested
+    class Width256OneThread extends Configuration {
+        int threads() { return 1; }
+        VectorWidth width() { return VectorWidth.BITS_256; }
+    }
+
+    @Nested
+    class Width256TwoThreads extends Configuration {
+        int threads() { return 2; }
+        VectorWidth width() { return VectorWidth.BITS_256; }
+    }
+
+    @Nested
+    class Width128OneThread extends Configuration {
+        int threads() { return 1; }
+        VectorWidth width() { return VectorWidth.BITS_128; }
+    }
+
+    @Nested
+    class Width128TwoThreads extends Configuration {
+        int threads() { return 2; }
+        VectorWidth width() { return VectorWidth.BITS_128; }
+    }
+
+    @Nested
+    class ScalarOneThread extends Configuration {
+        int threads() { return 1; }
+        VectorWidth width() { return VectorWidth.SCALAR; }
+    }
+
+    @Nested
+    class ScalarTwoThreads extends Configuration {
+        int threads() { return 2; }
+        VectorWidth width() { return VectorWidth.SCALAR; }
+    }
+}
