@@ -15,8 +15,8 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * </ul>
  */
 final class ClConvolution {
-    /** Column-matrix budget per chunk, in floats (64 MiB). */
-    private static final long COLUMN_BUDGET = 16L << 20;
+    /** Column-matrix budget per chunk, in floats (64 MiB by default; tests lower it to exercise chunking). */
+    static volatile long columnBudget = 16L << 20;
 
     private final OpenClBackend backend;
     private final ClGemm gemm;
@@ -101,7 +101,7 @@ final class ClConvolution {
     /** Images per chunk: as many as fit the column budget (and the device's largest allocation), at least one. */
     private int chunk(ConvGeometry g) {
         long perImage = (long) rows(g) * g.outH() * g.outW();
-        long budget = Math.min(COLUMN_BUDGET, backend.device().maxAllocBytes() / Float.BYTES);
+        long budget = Math.min(columnBudget, backend.device().maxAllocBytes() / Float.BYTES);
         return (int) Math.max(1, Math.min(g.batch(), budget / Math.max(1, perImage)));
     }
 

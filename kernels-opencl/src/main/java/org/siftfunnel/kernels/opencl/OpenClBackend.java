@@ -73,6 +73,11 @@ public final class OpenClBackend implements Backend {
         return runtime.timings();
     }
 
+    /** Bytes of device memory held by buffers not yet released (reachable, or awaiting their Cleaner). */
+    long liveDeviceBytes() {
+        return runtime.liveBytes();
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -611,7 +616,8 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Throws what the reference throws for an index out of range. The kernels record the first
-     * bad index on the device; reading it waits for the queue, the price of a clear error.
+     * bad index on the device; reading it waits for the queue, the price of a clear error. As
+     * with the reference, elements with valid indices may already have been written.
      */
     private void checkIndices(String op, int n) {
         int[] err = new int[2];

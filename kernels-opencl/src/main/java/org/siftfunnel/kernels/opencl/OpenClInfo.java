@@ -96,14 +96,22 @@ public final class OpenClInfo {
             if (cl.getStatus() == CL_PLATFORM_NOT_FOUND_KHR) {
                 return "no OpenCL platform found (" + INSTALL_HINT + ")";
             }
-            return "OpenCL failed while listing devices: " + CL.stringFor_errorCode(cl.getStatus())
-                    + " (" + INSTALL_HINT + ")";
+            return "OpenCL failed while listing devices: " + errorName(cl.getStatus()) + " (" + INSTALL_HINT + ")";
         }
         if (t instanceof LinkageError) {
             return "the OpenCL library could not be loaded (" + firstLine(t.getMessage())
                     + "; install libOpenCL and an ICD, e.g. apt-get install ocl-icd-libopencl1 pocl-opencl-icd)";
         }
         return "OpenCL is not usable: " + t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+    }
+
+    /** JOCL's name for an error code; naming it loads JOCL's native library, which may be what failed. */
+    private static String errorName(int status) {
+        try {
+            return CL.stringFor_errorCode(status);
+        } catch (LinkageError e) {
+            return "error " + status;
+        }
     }
 
     private static String firstLine(String s) {
