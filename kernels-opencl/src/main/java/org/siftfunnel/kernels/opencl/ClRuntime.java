@@ -53,6 +53,7 @@ final class ClRuntime {
     private final AtomicLong liveBytes = new AtomicLong();
     private final long softLimitBytes;
     private final String buildOptions;
+    private final boolean fp64;
 
     private record Pending(String op, cl_event event) {
     }
@@ -63,7 +64,11 @@ final class ClRuntime {
         void close();
     }
 
-    ClRuntime(ClDevice device) {
+    /**
+     * @param allowFp64 use double precision for the few steps the reference computes in double
+     *                  (Box–Muller, Adam's bias correction) when the device has cl_khr_fp64
+     */
+    ClRuntime(ClDevice device, boolean allowFp64) {
         CL.setExceptionsEnabled(true);
         this.device = device;
         this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
@@ -72,11 +77,19 @@ final class ClRuntime {
         this.queue = q;
         // Collect unreachable buffers before the device fills up: the JVM cannot see device memory.
         this.softLimitBytes = Math.max(64L << 20, (long) (device.globalMemBytes() * 0.6));
-        this.buildOptions = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+        this.fp64 = allowFp64 && device.fp64();
+        // The Java side decides whether kernels use double, so that argument types agree with it.
+        this.buildOptions = (device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt " : "")
+                + (fp64 ? "" : "-DSIFTFUNNEL_NO_FP64");
     }
 
     ClDevice device() {
         return device;
+    }
+
+    /** Whether the kernels were built with double precision (see common.cl's hp_float). */
+    boolean fp64() {
+        return fp64;
     }
 
     cl_command_queue queue() {

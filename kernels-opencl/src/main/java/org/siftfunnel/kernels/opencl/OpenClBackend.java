@@ -51,8 +51,16 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on {@code device} with its own context and queue. */
     public OpenClBackend(ClDevice device) {
+        this(device, true);
+    }
+
+    /**
+     * @param allowFp64 false builds the kernels without double precision even where the device
+     *                  has it, as on devices without cl_khr_fp64 (tests use this to check that path)
+     */
+    OpenClBackend(ClDevice device, boolean allowFp64) {
         this.device = device;
-        this.runtime = new ClRuntime(device);
+        this.runtime = new ClRuntime(device, allowFp64);
         this.placeholder = allocate(1);
         this.indexErrors = allocate(2);
         this.gemm = new ClGemm(this, runtime);
@@ -71,6 +79,11 @@ public final class OpenClBackend implements Backend {
     /** Device time per operation, from the profiling events of everything this backend enqueued. */
     public OpTimings opTimings() {
         return runtime.timings();
+    }
+
+    /** Whether the kernels use double precision for the steps the reference computes in double. */
+    boolean usesFp64() {
+        return runtime.fp64();
     }
 
     /** Bytes of device memory held by buffers not yet released (reachable, or awaiting their Cleaner). */
@@ -671,7 +684,7 @@ public final class OpenClBackend implements Backend {
                 .buf(c.amsgrad() ? input(vMax, n, "adamStep", "vMax") : placeholder).i(c.amsgrad()).i(n)
                 .f(c.lr()).f(c.beta1()).f(c.beta2()).f(c.eps()).f(c.weightDecay()).i(c.decoupledWeightDecay())
                 .f(stepSize);
-        if (device.fp64()) {
+        if (runtime.fp64()) {
             launch.d(Math.sqrt(bc2));
         } else {
             launch.f((float) Math.sqrt(bc2));

@@ -4,7 +4,9 @@
 // call fma() explicitly.
 #pragma OPENCL FP_CONTRACT OFF
 
-#ifdef cl_khr_fp64
+// The host passes -DSIFTFUNNEL_NO_FP64 when it will not pass doubles (no cl_khr_fp64, or tests
+// of the float path).
+#if defined(cl_khr_fp64) && !defined(SIFTFUNNEL_NO_FP64)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #define HAVE_FP64 1
 // Host-computed constants that the Java reference keeps in double.
