@@ -1,18 +1,16 @@
 package org.siftfunnel.kernels.opencl;
 
 import java.lang.ref.Cleaner;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.jocl.CL;
 import org.jocl.cl_mem;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.DeviceBuffer;
 
 /**
- * A tensor's storage on an OpenCL device: a {@code cl_mem} of {@code size} floats. The memory is
- * released when the buffer becomes unreachable (through a {@link Cleaner}), so a training loop
- * that drops intermediate tensors does not leak device memory. OpenCL keeps a released buffer
- * alive until the commands already queued on it have finished.
+ * A tensor's storage on an OpenCL device: a {@code cl_mem} of at least {@code size} floats. The
+ * memory goes back to the {@link ClMemoryPool} when the buffer becomes unreachable (through a
+ * {@link Cleaner}), so a training loop that drops intermediate tensors does not leak device
+ * memory.
  */
 public final class ClBuffer implements DeviceBuffer {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -22,11 +20,12 @@ public final class ClBuffer implements DeviceBuffer {
     private final int size;
     private final Cleaner.Cleanable cleanable;
 
-    ClBuffer(OpenClBackend backend, cl_mem mem, int size, long bytes, AtomicLong liveBytes) {
+    /** @param capacity the bytes {@code mem} was acquired with from {@code pool} */
+    ClBuffer(OpenClBackend backend, cl_mem mem, int size, long capacity, ClMemoryPool pool) {
         this.backend = backend;
         this.mem = mem;
         this.size = size;
-        this.cleanable = CLEANER.register(this, new Release(mem, bytes, liveBytes));
+        this.cleanable = CLEANER.register(this, new Release(mem, capacity, pool));
     }
 
     /** The OpenCL memory object; callers must keep this buffer reachable while they use it. */
@@ -44,7 +43,7 @@ public final class ClBuffer implements DeviceBuffer {
         return backend;
     }
 
-    /** Releases the device memory now rather than at the next garbage collection. */
+    /** Returns the device memory now rather than after the next garbage collection. */
     void release() {
         cleanable.clean();
     }
@@ -64,11 +63,10 @@ public final class ClBuffer implements DeviceBuffer {
     }
 
     /** The cleaning action; must not refer to the ClBuffer, or it would never become unreachable. */
-    private record Release(cl_mem mem, long bytes, AtomicLong liveBytes) implements Runnable {
+    private record Release(cl_mem mem, long capacity, ClMemoryPool pool) implements Runnable {
         @Override
         public void run() {
-            CL.clReleaseMemObject(mem);
-            liveBytes.addAndGet(-bytes);
+            pool.release(mem, capacity);
         }
     }
 }

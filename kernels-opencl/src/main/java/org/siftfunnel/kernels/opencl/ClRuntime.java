@@ -2,10 +2,6 @@ package org.siftfunnel.kernels.opencl;
 
 import static org.jocl.CL.CL_COMPLETE;
 import static org.jocl.CL.CL_EVENT_COMMAND_EXECUTION_STATUS;
-import static org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE;
-import static org.jocl.CL.CL_MEM_READ_WRITE;
-import static org.jocl.CL.CL_OUT_OF_HOST_MEMORY;
-import static org.jocl.CL.CL_OUT_OF_RESOURCES;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
@@ -14,7 +10,6 @@ import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jocl.CL;
@@ -24,13 +19,12 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_event;
-import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
  * One device's OpenCL state: the context, the single in-order command queue (with profiling),
- * the programs compiled for it (each once, on first use), device-memory accounting and the
- * profiling events still to be read.
+ * the programs compiled for it (each once, on first use), its memory pool and the profiling
+ * events still to be read.
  *
  * <p>Kernel objects hold their arguments, so setting arguments and enqueueing must not
  * interleave between threads: every enqueue happens under {@link #hold()}, which the backend
@@ -50,8 +44,7 @@ final class ClRuntime {
     private final Map<String, ClKernel> kernels = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final OpTimings timings = new OpTimings(this::finish);
-    private final AtomicLong liveBytes = new AtomicLong();
-    private final long softLimitBytes;
+    private final ClMemoryPool memory;
     private final String buildOptions;
     private final boolean fp64;
 
@@ -75,8 +68,7 @@ final class ClRuntime {
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties is OpenCL 2.0; we target 1.2
         cl_command_queue q = CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
         this.queue = q;
-        // Collect unreachable buffers before the device fills up: the JVM cannot see device memory.
-        this.softLimitBytes = Math.max(64L << 20, (long) (device.globalMemBytes() * 0.6));
+        this.memory = new ClMemoryPool(context, device.globalMemBytes(), this::finish);
         this.fp64 = allowFp64 && device.fp64();
         // The Java side decides whether kernels use double, so that argument types agree with it.
         this.buildOptions = (device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt " : "")
@@ -106,53 +98,9 @@ final class ClRuntime {
         return lock::unlock;
     }
 
-    /** Bytes of device memory held by live (not yet released) buffers. */
-    long liveBytes() {
-        return liveBytes.get();
-    }
-
-    AtomicLong liveBytesCounter() {
-        return liveBytes;
-    }
-
-    /**
-     * A new read-write buffer of {@code bytes} bytes (at least 4: OpenCL has no empty buffers).
-     * When live buffers pass the soft limit, or the driver reports exhaustion, unreachable
-     * buffers are collected first.
-     */
-    cl_mem createBuffer(long bytes) {
-        long size = Math.max(bytes, Float.BYTES);
-        if (liveBytes.get() + size > softLimitBytes) {
-            collectGarbage();
-        }
-        cl_mem mem;
-        try {
-            mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null);
-        } catch (CLException e) {
-            int s = e.getStatus();
-            if (s != CL_MEM_OBJECT_ALLOCATION_FAILURE && s != CL_OUT_OF_RESOURCES && s != CL_OUT_OF_HOST_MEMORY) {
-                throw e;
-            }
-            finish();
-            collectGarbage();
-            mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null);
-        }
-        liveBytes.addAndGet(size);
-        return mem;
-    }
-
-    private void collectGarbage() {
-        long before = liveBytes.get();
-        System.gc();
-        // The Cleaner thread releases buffers asynchronously: give it a moment.
-        for (int i = 0; i < 20 && liveBytes.get() >= before; i++) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    /** Device memory, recycled by size. */
+    ClMemoryPool memory() {
+        return memory;
     }
 
     /** The kernel {@code name} of program {@code program} ({@code program.cl}), compiled on first use. */

@@ -88,7 +88,12 @@ public final class OpenClBackend implements Backend {
 
     /** Bytes of device memory held by buffers not yet released (reachable, or awaiting their Cleaner). */
     long liveDeviceBytes() {
-        return runtime.liveBytes();
+        return runtime.memory().inUseBytes();
+    }
+
+    /** The device memory pool. */
+    ClMemoryPool memoryPool() {
+        return runtime.memory();
     }
 
     @Override
@@ -107,7 +112,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public ClBuffer allocate(int n) {
         ClBuffer b = newBuffer(n, "allocate");
-        fillRange(b, 0, Math.max(n, 1), 0f, "allocate");
+        fillRange(b, 0, n, 0f, "allocate"); // recycled memory holds old values
         return b;
     }
 
@@ -115,8 +120,8 @@ public final class OpenClBackend implements Backend {
         if (n < 0 || n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(op + ": buffer size " + n + " must be in [0, " + Integer.MAX_VALUE + "]");
         }
-        long bytes = Math.max(n, 1) * Float.BYTES;
-        return new ClBuffer(this, runtime.createBuffer(bytes), (int) n, bytes, runtime.liveBytesCounter());
+        long capacity = ClMemoryPool.capacity(n * Float.BYTES);
+        return new ClBuffer(this, runtime.memory().acquire(capacity), (int) n, capacity, runtime.memory());
     }
 
     @Override

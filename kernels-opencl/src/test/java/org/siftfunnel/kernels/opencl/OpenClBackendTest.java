@@ -221,7 +221,7 @@ class OpenClBackendTest {
     // ---------------------------------------------------------------- memory, threads, profiling
 
     @Test
-    void unreachableBuffersReleaseTheirDeviceMemory() throws InterruptedException {
+    void unreachableBuffersGiveTheirDeviceMemoryBack() throws InterruptedException {
         backend.synchronize();
         long before = backend.liveDeviceBytes();
         for (int i = 0; i < 16; i++) {
@@ -235,6 +235,31 @@ class OpenClBackendTest {
         }
         assertTrue(backend.liveDeviceBytes() <= before + (1L << 20),
                 "16 MiB of unreachable buffers still held: " + (backend.liveDeviceBytes() - before) + " bytes");
+    }
+
+    @Test
+    void recycledMemoryComesBackZeroFilled() throws InterruptedException {
+        int n = 12345; // an unusual size: no other buffer shares its free list
+        long capacity = ClMemoryPool.capacity((long) n * Float.BYTES);
+        ClMemoryPool pool = backend.memoryPool();
+        int freeBefore = pool.freeBuffers(capacity);
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        backend.upload(ones); // dropped at once: its memory should return to the pool
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pool.freeBuffers(capacity) == freeBefore && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        int freeAfterDrop = pool.freeBuffers(capacity);
+        assertTrue(freeAfterDrop > freeBefore, "the dropped buffer never reached the pool");
+        DeviceBuffer again = backend.allocate(n);
+        assertEquals(freeAfterDrop - 1, pool.freeBuffers(capacity), "allocate should have reused the pooled buffer");
+        float[] back = new float[n];
+        backend.download(again, 0, back, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(0f, back[i], "recycled buffer element " + i);
+        }
     }
 
     @Test
