@@ -34,7 +34,8 @@ final class ClKernel {
         byte[] raw = new byte[(int) size[0]];
         CL.clGetKernelWorkGroupInfo(kernel, runtime.device().id(), CL_KERNEL_WORK_GROUP_SIZE, raw.length, Pointer.to(raw), null);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
-        this.maxWorkGroup = raw.length >= Long.BYTES ? b.getLong() : b.getInt() & 0xFFFFFFFFL;
+        long max = raw.length >= Long.BYTES ? b.getLong() : b.getInt() & 0xFFFFFFFFL;
+        this.maxWorkGroup = Math.min(max, runtime.workGroupCap());
     }
 
     String name() {

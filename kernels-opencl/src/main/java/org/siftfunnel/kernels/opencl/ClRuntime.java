@@ -47,6 +47,7 @@ final class ClRuntime {
     private final ClMemoryPool memory;
     private final String buildOptions;
     private final boolean fp64;
+    private final long workGroupCap;
 
     private record Pending(String op, cl_event event) {
     }
@@ -60,10 +61,13 @@ final class ClRuntime {
     /**
      * @param allowFp64 use double precision for the few steps the reference computes in double
      *                  (Box–Muller, Adam's bias correction) when the device has cl_khr_fp64
+     * @param workGroupCap  the largest work-group any kernel may use (below the device's limit
+     *                      only to exercise the small-device paths in tests)
      */
-    ClRuntime(ClDevice device, boolean allowFp64) {
+    ClRuntime(ClDevice device, boolean allowFp64, long workGroupCap) {
         CL.setExceptionsEnabled(true);
         this.device = device;
+        this.workGroupCap = workGroupCap;
         this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties is OpenCL 2.0; we target 1.2
         cl_command_queue q = CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
@@ -77,6 +81,10 @@ final class ClRuntime {
 
     ClDevice device() {
         return device;
+    }
+
+    long workGroupCap() {
+        return workGroupCap;
     }
 
     /** Whether the kernels were built with double precision (see common.cl's hp_float). */

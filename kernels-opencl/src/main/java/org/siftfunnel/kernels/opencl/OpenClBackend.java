@@ -51,16 +51,20 @@ public final class OpenClBackend implements Backend {
 
     /** A backend on {@code device} with its own context and queue. */
     public OpenClBackend(ClDevice device) {
-        this(device, true);
+        this(device, true, Long.MAX_VALUE);
     }
 
     /**
-     * @param allowFp64 false builds the kernels without double precision even where the device
-     *                  has it, as on devices without cl_khr_fp64 (tests use this to check that path)
+     * For tests of the paths other devices take.
+     *
+     * @param allowFp64    false builds the kernels without double precision even where the device
+     *                     has it, as on devices without cl_khr_fp64
+     * @param workGroupCap a work-group limit below the device's, as on small devices (the tiled
+     *                     kernels need 256 work-items and are replaced by their fallbacks below that)
      */
-    OpenClBackend(ClDevice device, boolean allowFp64) {
+    OpenClBackend(ClDevice device, boolean allowFp64, long workGroupCap) {
         this.device = device;
-        this.runtime = new ClRuntime(device, allowFp64);
+        this.runtime = new ClRuntime(device, allowFp64, workGroupCap);
         this.placeholder = allocate(1);
         this.indexErrors = allocate(2);
         this.gemm = new ClGemm(this, runtime);
@@ -391,8 +395,16 @@ public final class OpenClBackend implements Backend {
     public void pairwiseSquaredDistances(DeviceBuffer x, DeviceBuffer out, int n, int d) {
         ClBuffer xb = input(x, (long) n * d, "pairwiseSquaredDistances", "x");
         ClBuffer ob = input(out, (long) n * n, "pairwiseSquaredDistances", "out");
-        runtime.kernel("gemm", "pairwise_sq_dist").launch("pairwiseSquaredDistances").buf(xb).buf(ob).i(n).i(d)
-                .run(new long[] {ClKernel.roundUp(n, 16), ClKernel.roundUp(n, 16)}, new long[] {16, 16});
+        ClKernel tiled = runtime.kernel("gemm", "pairwise_sq_dist");
+        if (tiled.maxWorkGroup() >= 256) {
+            tiled.launch("pairwiseSquaredDistances").buf(xb).buf(ob).i(n).i(d)
+                    .run(new long[] {ClKernel.roundUp(n, 16), ClKernel.roundUp(n, 16)}, new long[] {16, 16});
+        } else {
+            ClKernel small = runtime.kernel("gemm", "pairwise_sq_dist_small");
+            long group = Math.max(1, Long.highestOneBit((long) Math.sqrt(small.maxWorkGroup())));
+            small.launch("pairwiseSquaredDistances").buf(xb).buf(ob).i(n).i(d)
+                    .run(new long[] {ClKernel.roundUp(n, group), ClKernel.roundUp(n, group)}, new long[] {group, group});
+        }
     }
 
     // ---------------------------------------------------------------- convolution

@@ -168,3 +168,19 @@ void pairwise_sq_dist(global const float* x, global float* out, int n, int d) {
         out[(size_t) i * n + j] = acc;
     }
 }
+
+// The same without local memory, one work-item per output: for devices whose work-groups
+// cannot hold the 16×16 work-items of the tiled kernel.
+kernel void pairwise_sq_dist_small(global const float* x, global float* out, int n, int d) {
+    int j = get_global_id(0);
+    int i = get_global_id(1);
+    if (i >= n || j >= n) {
+        return;
+    }
+    float acc = 0.0f;
+    for (int q = 0; q < d; q++) {
+        float diff = x[(size_t) i * d + q] - x[(size_t) j * d + q];
+        acc = fma(diff, diff, acc);
+    }
+    out[(size_t) i * n + j] = acc;
+}

@@ -24,7 +24,7 @@ class OpenClWithoutFp64Test {
     @BeforeAll
     static void build() {
         OpenClBackend usual = OpenClTestSupport.backend();
-        floatOnly = new OpenClBackend(usual.device(), false);
+        floatOnly = new OpenClBackend(usual.device(), false, Long.MAX_VALUE);
         assertFalse(floatOnly.usesFp64(), "the float-only backend must not use doubles");
         assertEquals(usual.device().fp64(), usual.usesFp64(), "the usual backend uses doubles exactly when the device has them");
     }
