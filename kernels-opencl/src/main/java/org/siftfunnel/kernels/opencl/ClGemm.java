@@ -77,7 +77,7 @@ final class ClGemm {
         if (k < SPLIT_MIN_K || tiles >= units) {
             return false;
         }
-        int wanted = (int) Math.min(Math.min(SPLIT_MAX, k / SPLIT_MIN_SLICE), Math.max(2, ceil(2L * units, tiles)));
+        int wanted = Math.min(Math.min(SPLIT_MAX, k / SPLIT_MIN_SLICE), Math.max(2, ceil(2L * units, tiles)));
         if (wanted < 2) {
             return false;
         }

@@ -146,7 +146,8 @@ final class ClKernel {
                     return;
                 }
             }
-            try (ClRuntime.Held h = runtime.hold()) {
+            runtime.lock();
+            try {
                 for (int a = 0; a < args.size(); a++) {
                     set(a, args.get(a));
                 }
@@ -154,6 +155,7 @@ final class ClKernel {
                 CL.clEnqueueNDRangeKernel(runtime.queue(), kernel, global.length, null, global, local, 0, null, event);
                 runtime.track(op, event);
             } finally {
+                runtime.unlock();
                 // The buffers must stay reachable (not cleaned) until the kernel is enqueued.
                 Reference.reachabilityFence(args);
             }

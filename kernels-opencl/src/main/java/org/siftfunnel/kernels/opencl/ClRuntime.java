@@ -7,6 +7,7 @@ import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ import org.jocl.cl_program;
  * events still to be read.
  *
  * <p>Kernel objects hold their arguments, so setting arguments and enqueueing must not
- * interleave between threads: every enqueue happens under {@link #hold()}, which the backend
+ * interleave between threads: every enqueue happens under {@link #lock()}, which the backend
  * also takes around multi-kernel operations that share scratch buffers.
  */
 final class ClRuntime {
@@ -50,12 +51,6 @@ final class ClRuntime {
     private final long workGroupCap;
 
     private record Pending(String op, cl_event event) {
-    }
-
-    /** Releases the lock taken by {@link #hold()}. */
-    interface Held extends AutoCloseable {
-        @Override
-        void close();
     }
 
     /**
@@ -100,10 +95,13 @@ final class ClRuntime {
         return timings;
     }
 
-    /** Takes the runtime's lock; use with try-with-resources. */
-    Held hold() {
+    /** Takes the runtime's (reentrant) lock; pair with {@link #unlock()} in a finally block. */
+    void lock() {
         lock.lock();
-        return lock::unlock;
+    }
+
+    void unlock() {
+        lock.unlock();
     }
 
     /** Device memory, recycled by size. */
@@ -113,7 +111,8 @@ final class ClRuntime {
 
     /** The kernel {@code name} of program {@code program} ({@code program.cl}), compiled on first use. */
     ClKernel kernel(String program, String name) {
-        try (Held h = hold()) {
+        lock.lock();
+        try {
             String key = program + "/" + name;
             ClKernel k = kernels.get(key);
             if (k == null) {
@@ -121,6 +120,8 @@ final class ClRuntime {
                 kernels.put(key, k);
             }
             return k;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -146,7 +147,7 @@ final class ClRuntime {
         CL.clGetProgramBuildInfo(p, device.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
         byte[] log = new byte[(int) size[0]];
         CL.clGetProgramBuildInfo(p, device.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-        return new String(log, java.nio.charset.StandardCharsets.UTF_8).trim();
+        return new String(log, StandardCharsets.UTF_8).trim();
     }
 
     /**
@@ -165,16 +166,22 @@ final class ClRuntime {
 
     /** Waits for every queued command and reads all outstanding timings. */
     void finish() {
-        try (Held h = hold()) {
+        lock.lock();
+        try {
             CL.clFinish(queue);
             harvest(false);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Reads timings of events already complete (after a blocking read, all of them are). */
     void harvestCompleted() {
-        try (Held h = hold()) {
+        lock.lock();
+        try {
             harvest(true);
+        } finally {
+            lock.unlock();
         }
     }
 

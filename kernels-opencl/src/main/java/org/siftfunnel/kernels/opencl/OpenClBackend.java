@@ -1,5 +1,7 @@
 package org.siftfunnel.kernels.opencl;
 
+import java.lang.ref.Reference;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -138,18 +140,20 @@ public final class OpenClBackend implements Backend {
     @Override
     public void download(DeviceBuffer src, int srcOffset, float[] dst, int dstOffset, int n) {
         ClBuffer s = buffer(src, "download");
-        checkRange("download", "source", s, srcOffset, n);
-        checkHostRange("download", dst.length, dstOffset, n);
+        ClChecks.checkRange("download", "source", s, srcOffset, n);
+        ClChecks.checkHostRange("download", dst.length, dstOffset, n);
         if (n == 0) {
             return;
         }
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             cl_event event = new cl_event();
             CL.clEnqueueReadBuffer(runtime.queue(), s.mem(), true, (long) srcOffset * Float.BYTES, (long) n * Float.BYTES,
                     Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), 0, null, event);
             runtime.track("download", event);
         } finally {
-            java.lang.ref.Reference.reachabilityFence(s);
+            runtime.unlock();
+            Reference.reachabilityFence(s);
         }
         // The read was blocking, so everything queued before it has finished too.
         runtime.harvestCompleted();
@@ -158,26 +162,28 @@ public final class OpenClBackend implements Backend {
     @Override
     public void write(float[] src, int srcOffset, DeviceBuffer dst, int dstOffset, int n) {
         ClBuffer d = buffer(dst, "write");
-        checkRange("write", "destination", d, dstOffset, n);
-        checkHostRange("write", src.length, srcOffset, n);
+        ClChecks.checkRange("write", "destination", d, dstOffset, n);
+        ClChecks.checkHostRange("write", src.length, srcOffset, n);
         if (n == 0) {
             return;
         }
         // Blocking: the caller may change its array as soon as we return.
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             cl_event event = new cl_event();
             CL.clEnqueueWriteBuffer(runtime.queue(), d.mem(), true, (long) dstOffset * Float.BYTES, (long) n * Float.BYTES,
                     Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), 0, null, event);
             runtime.track("write", event);
         } finally {
-            java.lang.ref.Reference.reachabilityFence(d);
+            runtime.unlock();
+            Reference.reachabilityFence(d);
         }
     }
 
     @Override
     public void fill(DeviceBuffer out, int offset, int n, float value) {
         ClBuffer o = buffer(out, "fill");
-        checkRange("fill", "output", o, offset, n);
+        ClChecks.checkRange("fill", "output", o, offset, n);
         fillRange(o, offset, n, value, "fill");
     }
 
@@ -185,13 +191,15 @@ public final class OpenClBackend implements Backend {
         if (n == 0) {
             return;
         }
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             cl_event event = new cl_event();
             CL.clEnqueueFillBuffer(runtime.queue(), b.mem(), Pointer.to(new float[] {value}), Float.BYTES,
                     (long) offset * Float.BYTES, (long) n * Float.BYTES, 0, null, event);
             runtime.track(op, event);
         } finally {
-            java.lang.ref.Reference.reachabilityFence(b);
+            runtime.unlock();
+            Reference.reachabilityFence(b);
         }
     }
 
@@ -199,12 +207,13 @@ public final class OpenClBackend implements Backend {
     public void copy(DeviceBuffer src, int srcOffset, DeviceBuffer dst, int dstOffset, int n) {
         ClBuffer s = buffer(src, "copy");
         ClBuffer d = buffer(dst, "copy");
-        checkRange("copy", "source", s, srcOffset, n);
-        checkRange("copy", "destination", d, dstOffset, n);
+        ClChecks.checkRange("copy", "source", s, srcOffset, n);
+        ClChecks.checkRange("copy", "destination", d, dstOffset, n);
         if (n == 0 || (s == d && srcOffset == dstOffset)) {
             return;
         }
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             if (s == d && Math.abs(srcOffset - dstOffset) < n) {
                 // OpenCL forbids overlapping copies within one buffer: go through a temporary.
                 ClBuffer tmp = newBuffer(n, "copy");
@@ -213,18 +222,22 @@ public final class OpenClBackend implements Backend {
             } else {
                 copyBuffer(s, srcOffset, d, dstOffset, n);
             }
+        } finally {
+            runtime.unlock();
         }
     }
 
     private void copyBuffer(ClBuffer s, int srcOffset, ClBuffer d, int dstOffset, int n) {
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             cl_event event = new cl_event();
             CL.clEnqueueCopyBuffer(runtime.queue(), s.mem(), d.mem(), (long) srcOffset * Float.BYTES,
                     (long) dstOffset * Float.BYTES, (long) n * Float.BYTES, 0, null, event);
             runtime.track("copy", event);
         } finally {
-            java.lang.ref.Reference.reachabilityFence(s);
-            java.lang.ref.Reference.reachabilityFence(d);
+            runtime.unlock();
+            Reference.reachabilityFence(s);
+            Reference.reachabilityFence(d);
         }
     }
 
@@ -234,12 +247,12 @@ public final class OpenClBackend implements Backend {
         ClBuffer s = buffer(src, "copyStrided");
         ClBuffer d = buffer(dst, "copyStrided");
         if (srcStrides.length != shape.length || dstStrides.length != shape.length) {
-            throw new IllegalArgumentException("copyStrided: shape " + java.util.Arrays.toString(shape) + " needs "
+            throw new IllegalArgumentException("copyStrided: shape " + Arrays.toString(shape) + " needs "
                     + shape.length + " strides per side, got " + srcStrides.length + " and " + dstStrides.length);
         }
-        checkStridedRange("copyStrided", "source", s, srcOffset, srcStrides, shape);
-        checkStridedRange("copyStrided", "destination", d, dstOffset, dstStrides, shape);
-        if (product(shape) == 0) {
+        ClChecks.checkStridedRange("copyStrided", "source", s, srcOffset, srcStrides, shape);
+        ClChecks.checkStridedRange("copyStrided", "destination", d, dstOffset, dstStrides, shape);
+        if (ClChecks.product(shape) == 0) {
             return;
         }
         ClKernel k = runtime.kernel("elementwise", "copy_strided");
@@ -284,14 +297,14 @@ public final class OpenClBackend implements Backend {
         ClBuffer bb = buffer(b, what);
         ClBuffer ob = buffer(out, what);
         if (aStrides.length != outShape.length || bStrides.length != outShape.length) {
-            throw new IllegalArgumentException(what + ": output shape " + java.util.Arrays.toString(outShape)
+            throw new IllegalArgumentException(what + ": output shape " + Arrays.toString(outShape)
                     + " needs " + outShape.length + " strides per operand, got " + aStrides.length + " and " + bStrides.length);
         }
         int[] outStrides = StridedLayout.contiguousStrides(outShape);
-        checkStridedRange(what, "a", ab, 0, aStrides, outShape);
-        checkStridedRange(what, "b", bb, 0, bStrides, outShape);
-        checkStridedRange(what, "out", ob, 0, outStrides, outShape);
-        if (product(outShape) == 0) {
+        ClChecks.checkStridedRange(what, "a", ab, 0, aStrides, outShape);
+        ClChecks.checkStridedRange(what, "b", bb, 0, bStrides, outShape);
+        ClChecks.checkStridedRange(what, "out", ob, 0, outStrides, outShape);
+        if (ClChecks.product(outShape) == 0) {
             return;
         }
         ClKernel k = runtime.kernel("elementwise", "binary");
@@ -380,14 +393,17 @@ public final class OpenClBackend implements Backend {
         if (batch <= 0 || m <= 0 || n <= 0) {
             return;
         }
-        checkRange("gemm", "A", ab, aOffset + (long) (batch - 1) * aBatchStride, (long) m * k);
-        checkRange("gemm", "B", bb, bOffset + (long) (batch - 1) * bBatchStride, (long) k * n);
-        checkRange("gemm", "C", cb, cOffset + (long) (batch - 1) * cBatchStride, (long) m * n);
-        try (ClRuntime.Held h = runtime.hold()) {
+        ClChecks.checkRange("gemm", "A", ab, aOffset + (long) (batch - 1) * aBatchStride, (long) m * k);
+        ClChecks.checkRange("gemm", "B", bb, bOffset + (long) (batch - 1) * bBatchStride, (long) k * n);
+        ClChecks.checkRange("gemm", "C", cb, cOffset + (long) (batch - 1) * cBatchStride, (long) m * n);
+        runtime.lock();
+        try {
             gemm.run("gemm", transA, transB, batch, m, n, k, alpha,
                     ab, aOffset, aBatchStride, transA ? m : k,
                     bb, bOffset, bBatchStride, transB ? k : n,
                     beta, cb, cOffset, cBatchStride, n);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -427,8 +443,11 @@ public final class OpenClBackend implements Backend {
         ClBuffer wb = input(w, weightSize(g), "conv2d", "weight");
         ClBuffer bb = bias == null ? null : input(bias, g.outChannels(), "conv2d", "bias");
         ClBuffer ob = input(out, outputSize(g), "conv2d", "out");
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             convolution.forward(xb, wb, bb, ob, g);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -437,8 +456,11 @@ public final class OpenClBackend implements Backend {
         ClBuffer gyb = input(gy, outputSize(g), "conv2dBackwardInput", "gy");
         ClBuffer wb = input(w, weightSize(g), "conv2dBackwardInput", "weight");
         ClBuffer gxb = input(gx, inputSize(g), "conv2dBackwardInput", "gx");
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             convolution.backwardInput(gyb, wb, gxb, g);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -447,8 +469,11 @@ public final class OpenClBackend implements Backend {
         ClBuffer xb = input(x, inputSize(g), "conv2dBackwardWeight", "x");
         ClBuffer gyb = input(gy, outputSize(g), "conv2dBackwardWeight", "gy");
         ClBuffer gwb = input(gw, weightSize(g), "conv2dBackwardWeight", "gw");
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             convolution.backwardWeight(xb, gyb, gwb, g);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -576,11 +601,14 @@ public final class OpenClBackend implements Backend {
         ClBuffer sb = input(invStd, c, "batchNormForward", "invStd");
         ClKernel stats = runtime.kernel("norm", "batch_norm_stats");
         int group = treeGroup(stats, (long) n * hw);
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             stats.launch("batchNormForward/stats").buf(xb).buf(mb).buf(sb).i(n).i(c).i(hw).f(eps)
                     .local((long) group * Float.BYTES).run(new long[] {(long) c * group}, new long[] {group});
             runtime.kernel("norm", "batch_norm_apply").launch("batchNormForward/apply")
                     .buf(xb).buf(gb).buf(bb).i(affine).buf(mb).buf(sb).buf(ob).i(c).i(hw).i((int) total).run1d(total);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -599,7 +627,8 @@ public final class OpenClBackend implements Backend {
         ClBuffer gbb = gBeta == null ? placeholder : input(gBeta, c, what, "gBeta");
         ClKernel stats = runtime.kernel("norm", "batch_norm_backward_stats");
         int group = treeGroup(stats, (long) n * hw);
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             ClBuffer sums = scratch(Scratch.NORM_SUMS, 2L * c);
             stats.launch("batchNormBackward/stats").buf(xb).buf(gyb).buf(mb).buf(sb).buf(sums).i(n).i(c).i(hw)
                     .local((long) group * Float.BYTES).run(new long[] {(long) c * group}, new long[] {group});
@@ -610,6 +639,8 @@ public final class OpenClBackend implements Backend {
             runtime.kernel("norm", "batch_norm_backward_apply").launch("batchNormBackward/apply")
                     .buf(xb).buf(gyb).buf(gb).i(gamma != null).buf(mb).buf(sb).buf(sums).buf(gxb)
                     .i(c).i(hw).f((float) (n * hw)).i((int) total).run1d(total);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -620,10 +651,13 @@ public final class OpenClBackend implements Backend {
         ClBuffer xb = input(x, (long) outer * n * inner, "gather", "x");
         ClBuffer ib = input(index, (long) outer * k * inner, "gather", "index");
         ClBuffer ob = input(out, (long) outer * k * inner, "gather", "out");
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             runtime.kernel("index", "gather").launch("gather").buf(xb).buf(ib).buf(ob).i(outer).i(n).i(inner).i(k)
                     .buf(indexErrors).run1d((long) outer * k * inner);
             checkIndices("gather", n);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -632,7 +666,8 @@ public final class OpenClBackend implements Backend {
         ClBuffer sb = input(src, (long) outer * k * inner, "scatterAdd", "src");
         ClBuffer ib = input(index, (long) outer * k * inner, "scatterAdd", "index");
         ClBuffer ob = input(out, (long) outer * n * inner, "scatterAdd", "out");
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             if ((long) n * k <= SCATTER_OWNED_MAX_WORK) {
                 runtime.kernel("index", "scatter_add_owned").launch("scatterAdd").buf(sb).buf(ib).buf(ob)
                         .i(outer).i(n).i(inner).i(k).buf(indexErrors).run1d((long) outer * n * inner);
@@ -641,6 +676,8 @@ public final class OpenClBackend implements Backend {
                         .i(outer).i(n).i(inner).i(k).buf(indexErrors).run1d((long) outer * k * inner);
             }
             checkIndices("scatterAdd", n);
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -654,7 +691,7 @@ public final class OpenClBackend implements Backend {
         try {
             CL.clEnqueueReadBuffer(runtime.queue(), indexErrors.mem(), true, 0, 2L * Integer.BYTES, Pointer.to(err), 0, null, null);
         } finally {
-            java.lang.ref.Reference.reachabilityFence(indexErrors);
+            Reference.reachabilityFence(indexErrors);
         }
         if (err[0] != 0) {
             CL.clEnqueueWriteBuffer(runtime.queue(), indexErrors.mem(), true, 0, 2L * Integer.BYTES,
@@ -729,7 +766,8 @@ public final class OpenClBackend implements Backend {
      * released, and OpenCL keeps it until the commands queued on it have run.
      */
     ClBuffer scratch(Scratch slot, long n) {
-        try (ClRuntime.Held h = runtime.hold()) {
+        runtime.lock();
+        try {
             ClBuffer b = scratch.get(slot);
             if (b == null || b.size() < n) {
                 if (b != null) {
@@ -739,6 +777,8 @@ public final class OpenClBackend implements Backend {
                 scratch.put(slot, b);
             }
             return b;
+        } finally {
+            runtime.unlock();
         }
     }
 
@@ -753,49 +793,5 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException(op + ": buffer " + name + " holds " + cb.size() + " floats but the op needs " + n);
         }
         return cb;
-    }
-
-    private static void checkRange(String op, String name, ClBuffer b, long offset, long n) {
-        if (offset < 0 || n < 0 || offset + n > b.size()) {
-            throw new IllegalArgumentException(op + ": range [" + offset + ", " + (offset + n) + ") of the " + name
-                    + " buffer is outside its " + b.size() + " floats");
-        }
-    }
-
-    private static void checkHostRange(String op, int length, int offset, int n) {
-        if (offset < 0 || n < 0 || (long) offset + n > length) {
-            throw new IllegalArgumentException(op + ": range [" + offset + ", " + ((long) offset + n)
-                    + ") is outside the host array of " + length + " floats");
-        }
-    }
-
-    /** The lowest and highest element a strided walk touches must lie inside the buffer. */
-    private static void checkStridedRange(String op, String name, ClBuffer b, int offset, int[] strides, int[] shape) {
-        if (product(shape) == 0) {
-            return;
-        }
-        long lo = offset;
-        long hi = offset;
-        for (int a = 0; a < shape.length; a++) {
-            long reach = (long) (shape[a] - 1) * strides[a];
-            if (reach < 0) {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        if (lo < 0 || hi >= b.size()) {
-            throw new IllegalArgumentException(op + ": the " + name + " walk over shape " + java.util.Arrays.toString(shape)
-                    + " with strides " + java.util.Arrays.toString(strides) + " from offset " + offset + " reaches ["
-                    + lo + ", " + hi + "], outside the buffer of " + b.size() + " floats");
-        }
-    }
-
-    private static long product(int[] shape) {
-        long p = 1;
-        for (int d : shape) {
-            p *= d;
-        }
-        return p;
     }
 }

@@ -1,7 +1,9 @@
 package org.siftfunnel.kernels.opencl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An iteration space with one stride vector per operand, simplified for the strided kernels,
@@ -94,18 +96,18 @@ final class StridedLayout {
     }
 
     /** Visits blocks of rank ≤ 8 that together cover the space, in row-major order of their leading index. */
-    void forEachBlock(java.util.function.Consumer<Block> visit) {
+    void forEachBlock(Consumer<Block> visit) {
         int rank = shape.length;
         int outerRank = Math.max(0, rank - MAX_KERNEL_RANK);
         int innerRank = rank - outerRank;
-        int[] innerShape = java.util.Arrays.copyOfRange(shape, outerRank, rank);
+        int[] innerShape = Arrays.copyOfRange(shape, outerRank, rank);
         int[][] innerStrides = new int[strides.length][];
         int innerSize = 1;
         for (int d : innerShape) {
             innerSize *= d;
         }
         for (int op = 0; op < strides.length; op++) {
-            innerStrides[op] = java.util.Arrays.copyOfRange(strides[op], outerRank, rank);
+            innerStrides[op] = Arrays.copyOfRange(strides[op], outerRank, rank);
         }
         int[] idx = new int[outerRank];
         while (true) {
