@@ -35,12 +35,16 @@ public final class OpenClBackend implements Backend {
     private static final int TREE_MIN_N = 64;
     /** Below this many outputs a work-group per output keeps the device busy. */
     private static final int TREE_MAX_OUTPUTS = 1024;
+    /** Rows at least this long are reduced in two passes when there are few of them. */
+    private static final int SPLIT_ROW_MIN = 1 << 16;
+    /** Elements per work-group in the first pass of a two-pass reduction. */
+    private static final int SPLIT_ROW_PART = 1 << 14;
     /** scatterAdd scans k indices per output element while n·k stays below this (deterministic). */
     private static final long SCATTER_OWNED_MAX_WORK = 4096;
 
     /** The reusable scratch buffers of multi-kernel operations. */
     enum Scratch {
-        COLUMNS, CHANNEL_MAJOR, GEMM_PARTS, NORM_SUMS
+        COLUMNS, CHANNEL_MAJOR, GEMM_PARTS, NORM_SUMS, REDUCE_PARTS
     }
 
     private final ClRuntime runtime;
@@ -349,7 +353,9 @@ public final class OpenClBackend implements Backend {
                     : Float.POSITIVE_INFINITY, "reduce/" + op);
             return;
         }
-        if (useTree(outer, n, inner)) {
+        if (inner == 1 && n >= SPLIT_ROW_MIN && outer < 4L * device.computeUnits()) {
+            reduceLongRows(op, xb, ob, outer, n);
+        } else if (useTree(outer, n, inner)) {
             ClKernel k = runtime.kernel("reduce", "reduce_tree");
             int group = treeGroup(k, n);
             k.launch("reduce/" + op).i(op.ordinal()).buf(xb).buf(ob).i(n).i(inner).local((long) group * Float.BYTES)
@@ -357,6 +363,29 @@ public final class OpenClBackend implements Backend {
         } else {
             runtime.kernel("reduce", "reduce_serial").launch("reduce/" + op)
                     .i(op.ordinal()).buf(xb).buf(ob).i(outer).i(n).i(inner).run1d(outputs);
+        }
+    }
+
+    /**
+     * A few long rows: one work-group per row would leave most of a GPU idle, so every row is
+     * cut into parts reduced by separate groups, then each row's parts are combined.
+     */
+    private void reduceLongRows(ReduceOp op, ClBuffer x, ClBuffer out, int outer, int n) {
+        int parts = (n + SPLIT_ROW_PART - 1) / SPLIT_ROW_PART;
+        int partLen = (n + parts - 1) / parts;
+        ClKernel first = runtime.kernel("reduce", "reduce_tree_parts");
+        ClKernel second = runtime.kernel("reduce", "reduce_tree");
+        int group = treeGroup(first, partLen);
+        int group2 = treeGroup(second, parts);
+        runtime.lock();
+        try {
+            ClBuffer partial = scratch(Scratch.REDUCE_PARTS, (long) outer * parts);
+            first.launch("reduce/" + op + "/parts").i(op.ordinal()).buf(x).buf(partial).i(n).i(parts).i(partLen)
+                    .local((long) group * Float.BYTES).run(new long[] {(long) outer * parts * group}, new long[] {group});
+            second.launch("reduce/" + op).i(op.ordinal()).buf(partial).buf(out).i(parts).i(1)
+                    .local((long) group2 * Float.BYTES).run(new long[] {(long) outer * group2}, new long[] {group2});
+        } finally {
+            runtime.unlock();
         }
     }
 

@@ -62,6 +62,22 @@ kernel void reduce_tree(int op, global const float* x, global float* out, int n,
     }
 }
 
+// First pass of a two-pass reduction of long contiguous rows (inner == 1) when there are too
+// few rows to occupy the device: group (o, part) reduces elements [part·len, (part+1)·len) of
+// row o into partial[o·parts + part]; reduce_tree then combines each row's parts.
+kernel void reduce_tree_parts(int op, global const float* x, global float* partial, int n, int parts, int part_len,
+                              local float* scratch) {
+    int g = get_group_id(0);
+    int o = g / parts;
+    int start = (g - o * parts) * part_len;
+    int len = min(part_len, n - start);
+    scratch[get_local_id(0)] = reduce_partial(op, x + (size_t) o * n + start, len, 1, get_local_id(0), get_local_size(0));
+    tree_combine(op, scratch);
+    if (get_local_id(0) == 0) {
+        partial[g] = scratch[0];
+    }
+}
+
 kernel void reduce_serial(int op, global const float* x, global float* out, int outer, int n, int inner) {
     int g = get_global_id(0);
     if (g >= outer * inner) {

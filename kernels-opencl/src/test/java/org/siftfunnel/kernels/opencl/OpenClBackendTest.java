@@ -24,6 +24,7 @@ import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.backend.BinaryOp;
 import org.siftfunnel.engine.backend.ConvGeometry;
 import org.siftfunnel.engine.backend.DeviceBuffer;
+import org.siftfunnel.engine.backend.ReduceOp;
 import org.siftfunnel.engine.backend.UnaryOp;
 import org.siftfunnel.engine.backend.reference.ReferenceBackend;
 
@@ -76,6 +77,22 @@ class OpenClBackendTest {
                             + backend.opTimings().table());
                 }
             }
+        }
+    }
+
+    @Test
+    void fewLongRowsAreReducedInTwoPasses() {
+        int outer = 2;
+        int n = 100_003; // long rows, fewer than the device's compute units ×4
+        for (ReduceOp op : ReduceOp.values()) {
+            float[] xs = uniform(20 + op.ordinal(), outer * n);
+            xs[n + 77_777] = op == ReduceOp.MIN ? -5f : 5f; // the extreme sits in a late part
+            Twin x = pair.upload(xs);
+            Twin out = pair.filled(outer, Float.NaN);
+            backend.opTimings().reset();
+            pair.run((b, s) -> b.reduce(op, s.of(x), s.of(out), outer, n, 1));
+            pair.assertClose("two-pass reduce " + op, out);
+            assertTrue(timed("reduce/" + op + "/parts"), "expected the two-pass path:\n" + backend.opTimings().table());
         }
     }
 
@@ -276,7 +293,7 @@ class OpenClBackendTest {
                     DeviceBuffer y = backend.allocate(n);
                     for (int rep = 0; rep < 20; rep++) {
                         backend.binaryScalar(BinaryOp.MUL, x, scale, false, y, n);
-                        backend.reduce(org.siftfunnel.engine.backend.ReduceOp.SUM, y, y, 1, 1, n);
+                        backend.reduce(ReduceOp.SUM, y, y, 1, 1, n);
                     }
                     float[] out = new float[n];
                     backend.download(y, 0, out, 0, n);
