@@ -16,9 +16,9 @@ public record ClDevice(int index, cl_platform_id platform, cl_device_id id, Stri
                        long globalMemBytes, long localMemBytes, long maxAllocBytes, boolean fp64,
                        boolean correctlyRoundedDivSqrt) {
 
-    /** One line: {@code #0 NAME (PLATFORM; GPU, OpenCL 3.0, 132 compute units, 80.0 GiB)}. */
-    public String summary() {
-        return String.format("#%d %s (%s; %s, %s, %d compute units, %s global memory)",
-                index, name, platformName, type, version, computeUnits, OpenClInfo.bytes(globalMemBytes));
+    /** "OpenCL 3.0" from CL_DEVICE_VERSION ("OpenCL 3.0 &lt;vendor-specific information&gt;"). */
+    public String openClVersion() {
+        String[] words = version.split("\\s+");
+        return words.length >= 2 ? words[0] + " " + words[1] : version;
     }
 }

@@ -113,7 +113,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String description() {
-        return "opencl: " + device.name() + " (" + device.platformName() + "; " + device.type() + ", " + device.version()
+        return "opencl: " + device.name() + " (" + device.platformName() + "; " + device.type() + ", " + device.openClVersion()
                 + ", " + device.computeUnits() + " compute units, " + OpenClInfo.bytes(device.globalMemBytes()) + ")";
     }
 
