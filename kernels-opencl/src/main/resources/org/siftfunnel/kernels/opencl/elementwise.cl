@@ -1,16 +1,16 @@
 // Elementwise kernels: unary functions and their derivatives (ScalarMath's definitions),
 // broadcasting binary ops, scalar ops and strided copies of rank <= 8.
 
-inline float sigmoid_f(float x) {
+float sigmoid_f(float x) {
     return 1.0f / (1.0f + exp(-x));
 }
 
 // log(1 + e^z) without overflow for large z.
-inline float log1p_exp(float z) {
+float log1p_exp(float z) {
     return z > 0.0f ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
-inline float unary_apply(int op, float x, float p0, float p1) {
+float unary_apply(int op, float x, float p0, float p1) {
     switch (op) {
         case U_NEG: return -x;
         case U_EXP: return exp(x);
@@ -34,7 +34,7 @@ inline float unary_apply(int op, float x, float p0, float p1) {
 }
 
 // d op(x)/dx; y is op(x) when has_y (some derivatives reuse it), as in ScalarMath.derivative.
-inline float unary_derivative(int op, float x, float y, int has_y, float p0, float p1) {
+float unary_derivative(int op, float x, float y, int has_y, float p0, float p1) {
     int known = has_y && !isnan(y);
     switch (op) {
         case U_NEG: return -1.0f;
@@ -67,7 +67,7 @@ inline float unary_derivative(int op, float x, float y, int has_y, float p0, flo
     }
 }
 
-inline float binary_apply(int op, float a, float b) {
+float binary_apply(int op, float a, float b) {
     switch (op) {
         case B_ADD: return a + b;
         case B_SUB: return a - b;
@@ -103,7 +103,7 @@ kernel void unary_backward(int op, global const float* x, global const float* y,
 }
 
 // Offsets of element e of a rank-`rank` iteration space in two strided operands.
-inline int2 strided_offsets(int e, int rank, int8 shape, int8 s0, int8 s1) {
+int2 strided_offsets(int e, int rank, int8 shape, int8 s0, int8 s1) {
     int sh[8], a[8], b[8];
     vstore8(shape, 0, sh);
     vstore8(s0, 0, a);

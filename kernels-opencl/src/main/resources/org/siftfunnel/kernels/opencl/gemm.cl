@@ -16,7 +16,7 @@
 #define WORK_N 4
 
 // op(A)[row][p] of a matrix with leading dimension lda.
-inline float load_a(global const float* A, int trans, int lda, int m, int k, int row, int p) {
+float load_a(global const float* A, int trans, int lda, int m, int k, int row, int p) {
     if (row >= m || p >= k) {
         return 0.0f;
     }
@@ -24,14 +24,14 @@ inline float load_a(global const float* A, int trans, int lda, int m, int k, int
 }
 
 // op(B)[p][col].
-inline float load_b(global const float* B, int trans, int ldb, int k, int n, int p, int col) {
+float load_b(global const float* B, int trans, int ldb, int k, int n, int p, int col) {
     if (p >= k || col >= n) {
         return 0.0f;
     }
     return trans ? B[(size_t) col * ldb + p] : B[(size_t) p * ldb + col];
 }
 
-inline void store_c(global float* C, int ldc, int m, int n, int row, int col, float alpha, float acc, float beta) {
+void store_c(global float* C, int ldc, int m, int n, int row, int col, float alpha, float acc, float beta) {
     if (row < m && col < n) {
         global float* c = C + (size_t) row * ldc + col;
         // beta == 0 must not read C (it may hold NaN); otherwise (alpha·acc) + beta·C as the reference.

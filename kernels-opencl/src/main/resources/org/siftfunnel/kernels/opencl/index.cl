@@ -44,7 +44,7 @@ kernel void scatter_add_owned(global const float* src, global const float* index
 }
 
 // OpenCL 1.2 has no float atomic add: retry a compare-and-swap on the float's bits.
-inline void atomic_add_float(volatile global float* p, float v) {
+void atomic_add_float(volatile global float* p, float v) {
     union { unsigned int u; float f; } old, updated;
     do {
         old.f = *p;

@@ -3,7 +3,7 @@
 // tree; the elementwise passes run one work-item per element.
 
 // Σ over channel ch of f(element) for this work-item's share, compensated.
-inline float channel_sum(global const float* x, float mean, int square_dev, int n, int c, int hw, int ch) {
+float channel_sum(global const float* x, float mean, int square_dev, int n, int c, int hw, int ch) {
     float sum = 0.0f;
     float comp = 0.0f;
     int count = n * hw;
@@ -19,7 +19,7 @@ inline float channel_sum(global const float* x, float mean, int square_dev, int 
     return sum - comp;
 }
 
-inline float group_sum(local float* scratch, float v) {
+float group_sum(local float* scratch, float v) {
     int lid = get_local_id(0);
     barrier(CLK_LOCAL_MEM_FENCE); // scratch may still be read from a previous call
     scratch[lid] = v;

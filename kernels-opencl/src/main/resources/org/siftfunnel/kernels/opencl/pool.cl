@@ -12,7 +12,7 @@
 #define P_OW(g) ((g).sa)
 
 // Output rows whose window [o·s − pad, o·s − pad + k) contains input row i: [*lo, *hi).
-inline void windows_containing(int i, int k, int s, int pad, int out, int* lo, int* hi) {
+void windows_containing(int i, int k, int s, int pad, int out, int* lo, int* hi) {
     int t = i + pad - k + 1; // o·s ≥ t
     int first = t <= 0 ? 0 : (t + s - 1) / s;
     int last = (i + pad) / s; // o·s ≤ i + pad
@@ -141,12 +141,12 @@ kernel void avg_pool_backward(global const float* gy, global float* gx, int16 g)
 // ---------------------------------------------------------------- upsampling
 
 // Source coordinate of output o along one axis, exactly as the reference computes it in float.
-inline int nearest_source(int o, float scale, int in) {
+int nearest_source(int o, float scale, int in) {
     return min((int) floor((float) o * scale), in - 1);
 }
 
 // Bilinear (align_corners=false): lower and upper source index and the upper weight.
-inline void bilinear_source(int o, float scale, int in, int* i0, int* i1, float* lambda) {
+void bilinear_source(int o, float scale, int in, int* i0, int* i1, float* lambda) {
     float s = fmax(((float) o + 0.5f) * scale - 0.5f, 0.0f);
     int lo = (int) s;
     *i0 = lo;
@@ -181,13 +181,13 @@ kernel void upsample_2d(int mode, global const float* x, global float* out, int 
 // Output rows that may read input row i: a generous integer bracket around i·out/in; every
 // candidate is then checked with the forward formula itself, so the bracket only has to be
 // wide enough, never exact.
-inline void candidate_outputs(int i, int in, int out, int* lo, int* hi) {
+void candidate_outputs(int i, int in, int out, int* lo, int* hi) {
     *lo = max(0, (i - 1) * out / in - 2);
     *hi = min(out, (i + 2) * out / in + 3);
 }
 
 // Weight with which output o (one axis) reads input i.
-inline float axis_weight(int mode, int o, int i, float scale, int in) {
+float axis_weight(int mode, int o, int i, float scale, int in) {
     if (mode == UP_NEAREST) {
         return nearest_source(o, scale, in) == i ? 1.0f : 0.0f;
     }

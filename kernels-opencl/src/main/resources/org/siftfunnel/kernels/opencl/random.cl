@@ -9,7 +9,7 @@
 #define PHILOX_W1 0xBB67AE85u
 
 // Output words 0 and 1 of the block.
-inline uint2 philox_draw2(ulong seed, ulong counter) {
+uint2 philox_draw2(ulong seed, ulong counter) {
     uint c0 = (uint) counter;
     uint c1 = (uint) (counter >> 32);
     uint c2 = 0u;
@@ -34,7 +34,7 @@ inline uint2 philox_draw2(ulong seed, ulong counter) {
 }
 
 // Uniform in [0, 1) from the top 24 bits of word 0 (exact in float).
-inline float philox_unit(uint w0) {
+float philox_unit(uint w0) {
     return (float) (w0 >> 8) * 0x1.0p-24f;
 }
 

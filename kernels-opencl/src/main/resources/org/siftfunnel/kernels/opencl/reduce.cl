@@ -5,12 +5,12 @@
 //            work-items read neighbouring inner elements, so loads coalesce).
 // Local-memory trees need a power-of-two group size; the host guarantees it.
 
-inline float reduce_identity(int op) {
+float reduce_identity(int op) {
     return op == R_SUM ? 0.0f : (op == R_MAX ? -INFINITY : INFINITY);
 }
 
 // MAX/MIN propagate NaN like the reference (fmax/fmin would drop it).
-inline float reduce_combine(int op, float a, float b) {
+float reduce_combine(int op, float a, float b) {
     if (op == R_SUM) {
         return a + b;
     }
@@ -24,7 +24,7 @@ inline float reduce_combine(int op, float a, float b) {
 }
 
 // Partial result of work-item `start` striding by `step` over one row.
-inline float reduce_partial(int op, global const float* row, int n, int inner, int start, int step) {
+float reduce_partial(int op, global const float* row, int n, int inner, int start, int step) {
     float acc = reduce_identity(op);
     float comp = 0.0f;
     for (int j = start; j < n; j += step) {
@@ -39,7 +39,7 @@ inline float reduce_partial(int op, global const float* row, int n, int inner, i
 }
 
 // Tree-combines scratch[0..size) into scratch[0]; every work-item of the group must call it.
-inline void tree_combine(int op, local float* scratch) {
+void tree_combine(int op, local float* scratch) {
     int lid = get_local_id(0);
     for (int s = get_local_size(0) / 2; s > 0; s >>= 1) {
         barrier(CLK_LOCAL_MEM_FENCE);
@@ -94,11 +94,11 @@ kernel void reduce_serial(int op, global const float* x, global float* out, int 
 // never wins except at j = 0, where it is never replaced. As a strict total order: a NaN at
 // j = 0 beats everything, numbers beat other NaNs, larger (smaller) numbers win, and ties go
 // to the lower index. Any reduction order then gives the reference's answer.
-inline int arg_rank(float v, int j) {
+int arg_rank(float v, int j) {
     return isnan(v) ? (j == 0 ? 2 : 0) : 1;
 }
 
-inline int arg_better(int is_max, float va, int ja, float vb, int jb) {
+int arg_better(int is_max, float va, int ja, float vb, int jb) {
     int ra = arg_rank(va, ja);
     int rb = arg_rank(vb, jb);
     if (ra != rb) {
@@ -166,11 +166,11 @@ kernel void arg_serial(int is_max, global const float* x, global float* out, int
 // ---------------------------------------------------------------- softmax
 
 // Java's Math.max: NaN if either is NaN.
-inline float max_nan(float a, float b) {
+float max_nan(float a, float b) {
     return isnan(a) || isnan(b) ? NAN : (a > b ? a : b);
 }
 
-inline float softmax_value(float x, float m, float s, float log_s, int log_mode) {
+float softmax_value(float x, float m, float s, float log_s, int log_mode) {
     float v = x - m;
     return log_mode ? v - log_s : exp(v) / s;
 }
@@ -237,11 +237,11 @@ kernel void softmax_serial(global const float* x, global float* y, int outer, in
 }
 
 // Backward given the forward output y: s = Σ g (log) or Σ g·y; gx = g − e^y·s or y·(g − s).
-inline float softmax_grad_term(float g, float y, int log_mode) {
+float softmax_grad_term(float g, float y, int log_mode) {
     return log_mode ? g : g * y;
 }
 
-inline float softmax_grad(float g, float y, float s, int log_mode) {
+float softmax_grad(float g, float y, float s, int log_mode) {
     return log_mode ? g - exp(y) * s : y * (g - s);
 }
 
