@@ -24,7 +24,6 @@
  * {@link org.siftfunnel.model.data.Resize}, {@link org.siftfunnel.model.data.Normalization}),
  * the paper's {@link org.siftfunnel.model.data.Augmentation}, and the
  * {@link org.siftfunnel.model.data.BatchLoader}, which prepares seeded, reproducible batches on a
- * background thread. {@link org.siftfunnel.model.data.SyntheticBars} is a file-free toy task for
- * smoke tests.
+ * background thread.
  */
 package org.siftfunnel.model.data;
