@@ -188,7 +188,7 @@ public final class Trainer {
                     terms.values().forEach((k, v) -> sums.merge(k, (double) v, Double::sum));
                     correct += countCorrect(logProbs, b.labels());
                     seen += b.size();
-                    bar.update(step, String.format(Locale.ROOT, "loss %.4f acc %.3f", sums.get("loss") / step, correct / (double) seen));
+                    bar.update(step, progressInfo(sums, step, correct / (double) seen));
                 }
             }
             if (interrupted) {
@@ -248,6 +248,17 @@ public final class Trainer {
         summary.put("interrupted", interrupted);
         Files.writeString(runDir.resolve("summary.json"), Json.writePretty(summary) + "\n");
         return new Result(runDir, done, lastAcc, lastRaw, best, bestEpoch, seconds, interrupted, model);
+    }
+
+    /** The running means of the loss and of each objective term, for the progress bar. */
+    private static String progressInfo(Map<String, Double> sums, int steps, double accuracy) {
+        StringBuilder sb = new StringBuilder();
+        sums.forEach((k, v) -> {
+            if (!k.equals("total")) {
+                sb.append(String.format(Locale.ROOT, "%s %.4f ", k, v / steps));
+            }
+        });
+        return sb.append(String.format(Locale.ROOT, "acc %.3f", accuracy)).toString();
     }
 
     private Map<String, Object> checkpointMetadata(int epoch, float acc, float best, int bestEpoch, int channels, int classes) {
