@@ -50,7 +50,7 @@ public final class TrainSettings {
     /** The table of settings, in the order help and config files list them. */
     public static final List<Setting> SETTINGS = List.of(
             s("arch", "NAME", "backbone: cnn, vgg16, resnet18", t -> t.arch, (t, v) -> t.arch = choice("arch", v, "cnn", "vgg16", "resnet18")),
-            s("defense", "NAME", "none (undefended) or siftfunnel", t -> t.defense, (t, v) -> t.defense = choice("defense", v, "none", "siftfunnel")),
+            s("defense", "NAME", "defense to train: none (undefended), siftfunnel, ... (see docs/defenses.md)", t -> t.defense, (t, v) -> t.defense = choice("defense", v, org.siftfunnel.model.defense.Defenses.NAMES.toArray(String[]::new))),
             s("profile", "NAME", "demo, default or paper (flags override it)", t -> t.profile, (t, v) -> t.profile = choice("profile", v, "demo", "default", "paper")),
             s("data", "SPEC", "bundled, an IDX/CIFAR/image directory, or an .npz", t -> t.data, (t, v) -> t.data = v),
             s("device", "NAME", "backend: reference, cpu, opencl[:N|:NAME] (empty: fastest available)", t -> t.device, (t, v) -> t.device = v),

@@ -22,7 +22,6 @@ import org.siftfunnel.engine.optim.Adam;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.ArchConfig;
-import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.SplitModel;
 import org.siftfunnel.model.data.Augmentation;
 import org.siftfunnel.model.data.Batch;
@@ -32,9 +31,8 @@ import org.siftfunnel.model.data.DataSplits;
 import org.siftfunnel.model.data.Dataset;
 import org.siftfunnel.model.data.Preprocessing;
 import org.siftfunnel.model.objective.LossTerms;
-import org.siftfunnel.model.objective.Objective;
-import org.siftfunnel.model.objective.SiftFunnelObjective;
-import org.siftfunnel.model.objective.TaskObjective;
+import org.siftfunnel.model.defense.Defense;
+import org.siftfunnel.model.defense.Defenses;
 
 /**
  * Trains a split model (undefended or SiftFunnel) and writes a run folder:
@@ -75,15 +73,7 @@ public final class Trainer {
     }
 
     public static SplitModel buildModel(TrainSettings s, int channels, int classes) {
-        return Architectures.create(s.arch, s.isSiftFunnel() ? "siftfunnel" : "none",
-                ArchConfig.of(channels, s.imageSize, classes), new RandomSource(s.seed));
-    }
-
-    static Objective objective(TrainSettings s) {
-        if (!s.isSiftFunnel()) {
-            return new TaskObjective();
-        }
-        return new SiftFunnelObjective((float) s.alpha, (float) s.beta, (float) s.gamma, (float) s.l1Weight, (float) s.smoothing, true);
+        return Defenses.create(s).build(s.arch, ArchConfig.of(channels, s.imageSize, classes), new RandomSource(s.seed));
     }
 
     private Dataset limited(Dataset d, int limit, String which) {
@@ -106,9 +96,9 @@ public final class Trainer {
         Dataset test = limited(data.test(), settings.testLimit, "test");
         Preprocessing prep = Preprocessing.paper(settings.imageSize, channels);
 
-        SplitModel model = buildModel(settings, channels, classes);
+        Defense defense = Defenses.create(settings);
+        SplitModel model = defense.build(settings.arch, ArchConfig.of(channels, settings.imageSize, classes), new RandomSource(settings.seed));
         model.to(backend);
-        Objective objective = objective(settings);
         Adam optimizer = new Adam(model.parameters(), Adam.Settings.of((float) settings.lr)
                 .withBetas((float) settings.beta1, (float) settings.beta2)
                 .withWeightDecay((float) settings.effectiveWeightDecay())
@@ -177,9 +167,9 @@ public final class Trainer {
                     Batch b = batches.next();
                     optimizer.setLr((float) learningRate(epoch, step, stepsPerEpoch));
                     optimizer.zeroGrad();
-                    Tensor z = model.edge().forward(b.images());
-                    Tensor logProbs = model.cloud().forward(z);
-                    LossTerms terms = objective.evaluate(b.images(), z, logProbs, b.labels());
+                    Defense.StepResult result = defense.trainingLoss(model, b.images(), b.labels());
+                    LossTerms terms = result.terms();
+                    Tensor logProbs = result.logProbs();
                     Losses.checkFinite("training", terms.total(), (long) (epoch - 1) * stepsPerEpoch + step);
                     terms.total().backward();
                     optimizer.step();
