@@ -127,7 +127,7 @@ class PredictCommandTest {
     void summaryNamesTheFashionMnistClassOfEachPrediction() throws IOException {
         Path output = dir.resolve("out.safetensors");
         Outcome r = predict(concat(GOLDEN_MODEL, "--weights", InferenceFixtures.goldenFile().toString(), "--weights-prefix", "param.",
-                "--input", goldenInput().toString(), "--output", output.toString()));
+                "--input", goldenInput().toString(), "--output", output.toString(), "--device", "reference"));
         assertEquals(0, r.status(), r.all());
         int[] predicted = new Prediction(SafeTensors.read(output).require("features").toTensor(),
                 SafeTensors.read(output).require("log_probs").toTensor()).predictedClasses();
@@ -205,7 +205,9 @@ class PredictCommandTest {
 
     @Test
     void aPyTorchPickleGetsAConversionHint() throws IOException {
-        Path pth = Files.write(dir.resolve("model.pth"), new byte[] {(byte) 0x80, 2, 'c', 'o', 'l', 'l', 'e', 'c', 't', 'i', 'o', 'n', 's'});
+        // The first bytes of a legacy (protocol 2) pickle.
+        byte[] pickle = {(byte) 0x80, 2, 'c', 'o', 'l', 'l', 'e', 'c', 't', 'i', 'o', 'n', 's'};
+        Path pth = Files.write(dir.resolve("model.pth"), pickle);
         Outcome r = predict(concat(GOLDEN_MODEL, "--weights", pth.toString(), "--input", goldenInput().toString(),
                 "--output", dir.resolve("out.safetensors").toString()));
         assertEquals(1, r.status(), r.all());
@@ -227,7 +229,8 @@ class PredictCommandTest {
         Tensor x = tinyInput(3);
         Path input = InferenceFixtures.write(dir.resolve("x.safetensors"), Map.of("input", StoredTensor.of(x)));
         Path output = dir.resolve("out.safetensors");
-        Outcome r = predict("--weights", run.toString(), "--input", input.toString(), "--output", output.toString(), "--device", "reference");
+        Outcome r = predict("--weights", run.toString(), "--input", input.toString(), "--output", output.toString(),
+                "--device", "reference");
         assertEquals(0, r.status(), r.all());
         assertEquals("", r.err(), r.all());
         assertSamePrediction(Predictor.run(best.to(Backends.reference()), x), output);
@@ -311,7 +314,8 @@ class PredictCommandTest {
         Path png = dir.resolve("digit.png");
         ImageIO.write(img, "png", png.toFile());
         Path output = dir.resolve("out.safetensors");
-        Outcome r = predict("--weights", run.toString(), "--input", png.toString(), "--output", output.toString(), "--device", "reference");
+        Outcome r = predict("--weights", run.toString(), "--input", png.toString(), "--output", output.toString(),
+                "--device", "reference");
         assertEquals(0, r.status(), r.all());
         Tensor x = Tensor.of(Backends.reference(), expected, 1, 1, 16, 16);
         assertClose(Predictor.run(model.to(Backends.reference()), x), output);
@@ -334,7 +338,8 @@ class PredictCommandTest {
         Path png = dir.resolve("colour.png");
         ImageIO.write(img, "png", png.toFile());
         Path output = dir.resolve("out.safetensors");
-        Outcome r = predict("--weights", run.toString(), "--input", png.toString(), "--output", output.toString(), "--device", "reference");
+        Outcome r = predict("--weights", run.toString(), "--input", png.toString(), "--output", output.toString(),
+                "--device", "reference");
         assertEquals(0, r.status(), r.all());
         float luma = (0.299f * 100 + 0.587f * 150 + 0.114f * 200) / 255f;
         Tensor x = Tensor.full(Backends.reference(), (luma - 0.25f) / 0.4f, 1, 1, 16, 16);
@@ -365,7 +370,8 @@ class PredictCommandTest {
             for (int d : shape) {
                 n *= d;
             }
-            Path input = InferenceFixtures.write(dir.resolve("bad.safetensors"), Map.of("input", StoredTensor.ofFloats(new float[n], shape)));
+            Path input = InferenceFixtures.write(dir.resolve("bad.safetensors"),
+                    Map.of("input", StoredTensor.ofFloats(new float[n], shape)));
             Outcome r = predict(concat(GOLDEN_MODEL, "--weights", weights.toString(), "--weights-prefix", "param.", "--input",
                     input.toString(), "--output", dir.resolve("out.safetensors").toString()));
             assertEquals(1, r.status(), r.all());
@@ -376,7 +382,8 @@ class PredictCommandTest {
     @Test
     void inputProblemsAreOneLineErrors() throws IOException {
         Path weights = InferenceFixtures.goldenFile();
-        Path noInputTensor = InferenceFixtures.write(dir.resolve("x.safetensors"), Map.of("images", StoredTensor.ofFloats(new float[1024], 1, 1, 32, 32)));
+        Path noInputTensor = InferenceFixtures.write(dir.resolve("x.safetensors"),
+                Map.of("images", StoredTensor.ofFloats(new float[1024], 1, 1, 32, 32)));
         Path notSafetensors = Files.writeString(dir.resolve("text.safetensors"), "hello, this is not a tensor file");
         Path unknownType = Files.writeString(dir.resolve("input.txt"), "1 2 3");
         Path notAnImage = Files.writeString(dir.resolve("fake.png"), "not a png");
