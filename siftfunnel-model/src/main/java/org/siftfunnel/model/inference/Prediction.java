@@ -3,6 +3,7 @@ package org.siftfunnel.model.inference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +21,8 @@ public record Prediction(Tensor features, Tensor logProbs) {
 
     public Prediction {
         if (features.size(0) != logProbs.size(0) || logProbs.shape().length != 2) {
-            throw new IllegalArgumentException("prediction: features " + java.util.Arrays.toString(features.shape())
-                    + " and log-probabilities " + java.util.Arrays.toString(logProbs.shape()) + " disagree (expected [N, ...] and [N, K])");
+            throw new IllegalArgumentException("prediction: features " + Arrays.toString(features.shape())
+                    + " and log-probabilities " + Arrays.toString(logProbs.shape()) + " disagree (expected [N, ...] and [N, K])");
         }
     }
 
