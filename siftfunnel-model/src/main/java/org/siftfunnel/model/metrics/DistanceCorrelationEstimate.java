@@ -71,7 +71,7 @@ public record DistanceCorrelationEstimate(double mean, double std, int batches, 
     }
 
     private static double dcor(Tensor a, Tensor b) {
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             return Losses.distanceCorrelation(a, b, false).item();
         }
     }

@@ -24,7 +24,7 @@ class DistanceCorrelationEstimateTest {
         Tensor z = normal(52, 20, 4).add(x.reshape(20, 9).slice(1, 0, 4));
         DistanceCorrelationEstimate e = DistanceCorrelationEstimate.estimate(x, z, 256, 1);
         double direct;
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        try (GradMode.Scope _ = GradMode.noGrad()) {
             direct = Losses.distanceCorrelation(x, z, false).item();
         }
         assertEquals(direct, e.mean(), 0);
