@@ -30,7 +30,7 @@ public final class ImageMetrics {
             int off = x.imageOffset(i);
             double sum = 0;
             for (int k = 0; k < size; k++) {
-                double d = y.values()[off + k] - x.values()[off + k];
+                double d = (double) y.values()[off + k] - x.values()[off + k];
                 sum += d * d;
             }
             out[i] = sum / size;

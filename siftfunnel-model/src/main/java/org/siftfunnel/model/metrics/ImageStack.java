@@ -5,13 +5,15 @@ import java.util.Arrays;
 import org.siftfunnel.engine.tensor.Tensor;
 
 /**
- * A host copy, in double precision, of a batch of images [N, C, H, W]. Evaluation metrics are
- * computed here rather than with tensor operations: they need no autograd, and double
+ * A host copy of a batch of images [N, C, H, W]. Evaluation metrics are computed from it in
+ * double precision rather than with tensor operations: they need no autograd, and double
  * accumulation keeps sums over whole data sets exact enough to compare with reference values.
+ * The pixels stay float (as the tensor holds them) so that a whole test set fits in memory
+ * twice at most; planes and volumes are widened to double when they are filtered.
  *
  * @param values the pixels in row-major [N, C, H, W] order
  */
-public record ImageStack(double[] values, int count, int channels, int height, int width) {
+record ImageStack(float[] values, int count, int channels, int height, int width) {
 
     public ImageStack {
         if (count < 1 || channels < 1 || height < 1 || width < 1) {
@@ -31,7 +33,7 @@ public record ImageStack(double[] values, int count, int channels, int height, i
      * @param op   the metric asking, named in error messages
      * @param role what the tensor is (e.g. "original"), named in error messages
      */
-    public static ImageStack of(String op, String role, Tensor images) {
+    static ImageStack of(String op, String role, Tensor images) {
         if (images == null) {
             throw new IllegalArgumentException(op + ": " + role + " images are null");
         }
@@ -45,12 +47,7 @@ public record ImageStack(double[] values, int count, int channels, int height, i
                 throw new IllegalArgumentException(op + ": " + role + " images are empty, shape " + Arrays.toString(s));
             }
         }
-        float[] f = images.toArray();
-        double[] v = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            v[i] = f[i];
-        }
-        return new ImageStack(v, s[0], s[1], s[2], s[3]);
+        return new ImageStack(images.toArray(), s[0], s[1], s[2], s[3]);
     }
 
     /**
@@ -58,7 +55,7 @@ public record ImageStack(double[] values, int count, int channels, int height, i
      *
      * @return {original, reconstruction}
      */
-    public static ImageStack[] pair(String op, Tensor original, Tensor reconstruction) {
+    static ImageStack[] pair(String op, Tensor original, Tensor reconstruction) {
         ImageStack x = of(op, "original", original);
         ImageStack y = of(op, "reconstruction", reconstruction);
         if (!Arrays.equals(x.shape(), y.shape())) {
@@ -69,37 +66,43 @@ public record ImageStack(double[] values, int count, int channels, int height, i
     }
 
     /** {N, C, H, W}. */
-    public int[] shape() {
+    int[] shape() {
         return new int[] {count, channels, height, width};
     }
 
     /** Values per image, C·H·W. */
-    public int imageSize() {
+    int imageSize() {
         return channels * height * width;
     }
 
     /** Values per channel plane, H·W. */
-    public int planeSize() {
+    int planeSize() {
         return height * width;
     }
 
     /** Index of the first value of image {@code i}. */
-    public int imageOffset(int i) {
+    int imageOffset(int i) {
         return i * imageSize();
     }
 
     /** A copy of channel {@code c} of image {@code i}, [H, W]. */
-    public double[] plane(int i, int c) {
-        int from = imageOffset(i) + c * planeSize();
-        return Arrays.copyOfRange(values, from, from + planeSize());
+    double[] plane(int i, int c) {
+        return widen(imageOffset(i) + c * planeSize(), planeSize(), new double[planeSize()], 0);
     }
 
     /** A copy of channel {@code c} of images {@code from..to−1} stacked as a volume [to−from, H, W]. */
-    public double[] channelVolume(int c, int from, int to) {
+    double[] channelVolume(int c, int from, int to) {
         int plane = planeSize();
         double[] out = new double[(to - from) * plane];
         for (int i = from; i < to; i++) {
-            System.arraycopy(values, imageOffset(i) + c * plane, out, (i - from) * plane, plane);
+            widen(imageOffset(i) + c * plane, plane, out, (i - from) * plane);
+        }
+        return out;
+    }
+
+    private double[] widen(int from, int length, double[] out, int at) {
+        for (int k = 0; k < length; k++) {
+            out[at + k] = values[from + k];
         }
         return out;
     }

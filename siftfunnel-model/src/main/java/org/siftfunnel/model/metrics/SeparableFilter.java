@@ -61,9 +61,7 @@ final class SeparableFilter {
 
     /** The filtered array, same shape; {@code dims} gives the row-major shape of {@code data}. */
     double[] apply(double[] data, int[] dims) {
-        double[] current = data.clone();
-        double[] line = new double[0];
-        double[] padded = new double[0];
+        double[] source = data;
         for (int axis = 0; axis < dims.length; axis++) {
             int n = dims[axis];
             int stride = 1;
@@ -71,30 +69,54 @@ final class SeparableFilter {
                 stride *= dims[a];
             }
             int outer = data.length / (n * stride);
-            if (line.length != n) {
-                line = new double[n];
-                padded = new double[n + 2 * radius];
+            // tap[i + k] is the index read by tap k of output i, reflected at the ends.
+            int[] tap = new int[n + 2 * radius];
+            for (int p = 0; p < tap.length; p++) {
+                tap[p] = reflect(p - radius, n);
             }
-            for (int o = 0; o < outer; o++) {
-                for (int inner = 0; inner < stride; inner++) {
-                    int base = o * n * stride + inner;
-                    for (int i = 0; i < n; i++) {
-                        line[i] = current[base + i * stride];
-                    }
-                    for (int p = 0; p < padded.length; p++) {
-                        padded[p] = line[reflect(p - radius, n)];
-                    }
-                    for (int i = 0; i < n; i++) {
-                        double acc = 0;
-                        for (int k = 0; k < weights.length; k++) {
-                            acc += weights[k] * padded[i + k];
-                        }
-                        current[base + i * stride] = acc;
+            double[] target = new double[data.length];
+            if (stride == 1) {
+                filterLines(source, target, outer, n, tap);
+            } else {
+                filterRows(source, target, outer, n, stride, tap);
+            }
+            source = target;
+        }
+        return source;
+    }
+
+    /** The last axis: each output is a dot product of the weights with reflected neighbours. */
+    private void filterLines(double[] source, double[] target, int outer, int n, int[] tap) {
+        for (int o = 0; o < outer; o++) {
+            int base = o * n;
+            for (int i = 0; i < n; i++) {
+                double acc = 0;
+                for (int k = 0; k < weights.length; k++) {
+                    acc += weights[k] * source[base + tap[i + k]];
+                }
+                target[base + i] = acc;
+            }
+        }
+    }
+
+    /**
+     * An outer axis: each output row of {@code stride} contiguous values is the weighted sum of
+     * whole input rows, which reads memory in order (a column at a time would jump by the stride).
+     * The taps are added in the same order as in {@link #filterLines}, so both give the same sums.
+     */
+    private void filterRows(double[] source, double[] target, int outer, int n, int stride, int[] tap) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < n; i++) {
+                int out = (o * n + i) * stride;
+                for (int k = 0; k < weights.length; k++) {
+                    double w = weights[k];
+                    int in = (o * n + tap[i + k]) * stride;
+                    for (int j = 0; j < stride; j++) {
+                        target[out + j] += w * source[in + j];
                     }
                 }
             }
         }
-        return current;
     }
 
     /** scipy's 'reflect' index: period 2n, mirrored about the half-sample points at each edge. */

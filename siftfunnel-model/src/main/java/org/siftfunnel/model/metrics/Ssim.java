@@ -1,6 +1,7 @@
 package org.siftfunnel.model.metrics;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.siftfunnel.engine.tensor.Tensor;
 
@@ -30,13 +31,14 @@ public final class Ssim {
         int[] dims = {x.height(), x.width()};
         requireWindowFits("ssim", dims, settings, "image H×W");
         double[] out = new double[x.count()];
-        for (int i = 0; i < x.count(); i++) {
+        // Images are independent, so they are scored in parallel; each result lands in its own slot.
+        IntStream.range(0, x.count()).parallel().forEach(i -> {
             double sum = 0;
             for (int c = 0; c < x.channels(); c++) {
                 sum += meanSsim(x.plane(i, c), y.plane(i, c), dims, settings);
             }
             out[i] = sum / x.channels();
-        }
+        });
         return out;
     }
 
@@ -81,10 +83,14 @@ public final class Ssim {
     }
 
     /**
-     * Mean SSIM of two arrays of row-major shape {@code dims} (one channel), skimage's
-     * single-channel computation.
+     * Mean SSIM of two arrays of row-major shape {@code dims} (one channel, an H×W image or an
+     * N×H×W volume), skimage's single-channel computation.
      */
     static double meanSsim(double[] a, double[] b, int[] dims, SsimSettings settings) {
+        if (dims.length != 2 && dims.length != 3) {
+            throw new IllegalArgumentException("ssim: only 2-D images and 3-D volumes are supported, got dims "
+                    + Arrays.toString(dims));
+        }
         SeparableFilter filter = settings.filter();
         int n = a.length;
         double[] aa = new double[n];
@@ -105,41 +111,30 @@ public final class Ssim {
         double covNorm = settings.sampleCovariance() ? windowValues / (windowValues - 1) : 1.0;
         double c1 = Math.pow(settings.k1() * settings.dataRange(), 2);
         double c2 = Math.pow(settings.k2() * settings.dataRange(), 2);
+        // The mean of the SSIM map over the values at least pad away from every border. A 2-D
+        // image is walked as a volume of depth 1 with nothing to crop along the depth.
         int pad = settings.pad();
+        int depth = dims.length == 3 ? dims[0] : 1;
+        int depthPad = dims.length == 3 ? pad : 0;
+        int rows = dims[dims.length - 2];
+        int cols = dims[dims.length - 1];
         double sum = 0;
         long counted = 0;
-        int[] index = new int[dims.length];
-        for (int i = 0; i < n; i++) {
-            if (inside(index, dims, pad)) {
-                double va = covNorm * (uaa[i] - ua[i] * ua[i]);
-                double vb = covNorm * (ubb[i] - ub[i] * ub[i]);
-                double vab = covNorm * (uab[i] - ua[i] * ub[i]);
-                double num = (2 * ua[i] * ub[i] + c1) * (2 * vab + c2);
-                double den = (ua[i] * ua[i] + ub[i] * ub[i] + c1) * (va + vb + c2);
-                sum += num / den;
-                counted++;
+        for (int d = depthPad; d < depth - depthPad; d++) {
+            for (int r = pad; r < rows - pad; r++) {
+                int row = (d * rows + r) * cols;
+                for (int c = pad; c < cols - pad; c++) {
+                    int i = row + c;
+                    double va = covNorm * (uaa[i] - ua[i] * ua[i]);
+                    double vb = covNorm * (ubb[i] - ub[i] * ub[i]);
+                    double vab = covNorm * (uab[i] - ua[i] * ub[i]);
+                    double num = (2 * ua[i] * ub[i] + c1) * (2 * vab + c2);
+                    double den = (ua[i] * ua[i] + ub[i] * ub[i] + c1) * (va + vb + c2);
+                    sum += num / den;
+                    counted++;
+                }
             }
-            increment(index, dims);
         }
         return sum / counted;
-    }
-
-    private static boolean inside(int[] index, int[] dims, int pad) {
-        for (int k = 0; k < dims.length; k++) {
-            if (index[k] < pad || index[k] >= dims[k] - pad) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Advances a row-major multi-index by one. */
-    private static void increment(int[] index, int[] dims) {
-        for (int k = dims.length - 1; k >= 0; k--) {
-            if (++index[k] < dims[k]) {
-                return;
-            }
-            index[k] = 0;
-        }
     }
 }
