@@ -8,8 +8,8 @@ import org.siftfunnel.engine.tensor.Tensor;
  * A host copy of a batch of images [N, C, H, W]. Evaluation metrics are computed from it in
  * double precision rather than with tensor operations: they need no autograd, and double
  * accumulation keeps sums over whole data sets exact enough to compare with reference values.
- * The pixels stay float (as the tensor holds them) so that a whole test set fits in memory
- * twice at most; planes and volumes are widened to double when they are filtered.
+ * The pixels stay float, as the tensor holds them, so that a copy of a whole test set costs
+ * no more memory than the tensor; a plane or volume is widened to double when it is filtered.
  *
  * @param values the pixels in row-major [N, C, H, W] order
  */
