@@ -301,7 +301,7 @@ public final class Trainer {
         model.eval();
         long correct = 0;
         long seen = 0;
-        try (GradMode.Scope s = GradMode.noGrad(); BatchStream batches = loader.epoch(0)) {
+        try (GradMode.Scope _ = GradMode.noGrad(); BatchStream batches = loader.epoch(0)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 correct += countCorrect(model.forward(b.images()), b.labels());
