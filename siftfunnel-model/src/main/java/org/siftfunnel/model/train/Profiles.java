@@ -21,6 +21,7 @@ public final class Profiles {
                 t.batchSize = 128;
                 t.lr = 0.002;
                 t.warmupEpochs = 0;
+                t.lrSchedule = "cosine";
                 t.trainLimit = 4000;
                 t.preciseBnBatches = 20;
             }
@@ -30,6 +31,7 @@ public final class Profiles {
                 t.batchSize = 128;
                 t.lr = 0.002;
                 t.warmupEpochs = 1;
+                t.lrSchedule = "cosine";
             }
             case "paper" -> {
                 t.imageSize = 64;
@@ -37,6 +39,7 @@ public final class Profiles {
                 t.batchSize = 128;
                 t.lr = 0.01;
                 t.warmupEpochs = 0;
+                t.lrSchedule = "constant";
             }
             default -> throw new IllegalArgumentException("unknown profile '" + t.profile + "' (demo, default, paper)");
         }

@@ -28,6 +28,7 @@ public final class TrainSettings {
     public int batchSize = 128;
     public double lr = 0.002;
     public int warmupEpochs = 1;
+    public String lrSchedule = "cosine";
     public long seed = 1;
     public int threads = 0;
     public double alpha = 5;
@@ -59,6 +60,7 @@ public final class TrainSettings {
             s("batch-size", "N", "mini-batch size", t -> t.batchSize, (t, v) -> t.batchSize = positiveInt("batch-size", v)),
             s("lr", "RATE", "Adam learning rate", t -> t.lr, (t, v) -> t.lr = positive("lr", v)),
             s("warmup-epochs", "N", "linear learning-rate warm-up (from lr/10) over N epochs", t -> t.warmupEpochs, (t, v) -> t.warmupEpochs = nonNegativeInt("warmup-epochs", v)),
+            s("lr-schedule", "NAME", "after warm-up: constant (the paper's) or cosine (decay to lr/100 at the last epoch)", t -> t.lrSchedule, (t, v) -> t.lrSchedule = choice("lr-schedule", v, "constant", "cosine")),
             s("seed", "N", "random seed (initialisation, shuffling, augmentation, dropout)", t -> t.seed, (t, v) -> t.seed = parseLong("seed", v)),
             s("threads", "N", "CPU threads (0: physical cores)", t -> t.threads, (t, v) -> t.threads = nonNegativeInt("threads", v)),
             s("alpha", "W", "SiftFunnel: weight of the label-smoothed KL task term", t -> t.alpha, (t, v) -> t.alpha = nonNegative("alpha", v)),

@@ -269,13 +269,23 @@ public final class Trainer {
         return m;
     }
 
-    /** Linear warm-up from lr/10 over {@code warmupEpochs}, then constant (the paper uses no schedule). */
+    /**
+     * Linear warm-up from lr/10 over {@code warmupEpochs}; then constant (the paper uses no
+     * schedule) or a cosine decay to lr/100 at the end of the last epoch.
+     */
     double learningRate(int epoch, int step, int stepsPerEpoch) {
-        if (settings.warmupEpochs <= 0 || epoch > settings.warmupEpochs) {
+        double done = (epoch - 1) * (double) stepsPerEpoch + step + 1;
+        double warmupSteps = settings.warmupEpochs * (double) stepsPerEpoch;
+        if (done <= warmupSteps) {
+            return settings.lr * (0.1 + 0.9 * done / warmupSteps);
+        }
+        if (!settings.lrSchedule.equals("cosine")) {
             return settings.lr;
         }
-        double progress = ((epoch - 1) * (double) stepsPerEpoch + step + 1) / (settings.warmupEpochs * (double) stepsPerEpoch);
-        return settings.lr * (0.1 + 0.9 * Math.min(1.0, progress));
+        double total = settings.epochs * (double) stepsPerEpoch;
+        double progress = Math.min(1.0, (done - warmupSteps) / Math.max(1.0, total - warmupSteps));
+        double floor = settings.lr / 100;
+        return floor + (settings.lr - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
 
     private void recalibrate(SplitModel model, BatchLoader loader, int epoch) {

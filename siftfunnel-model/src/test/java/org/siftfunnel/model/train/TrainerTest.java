@@ -127,4 +127,18 @@ class TrainerTest {
         assertEquals(0.01, TrainSettings.forProfile("paper").lr, 1e-12);
         assertTrue(TrainSettings.forProfile("demo").epochs < TrainSettings.forProfile("default").epochs);
     }
+
+    @Test
+    void learningRateWarmsUpThenDecaysByCosine() {
+        TrainSettings s = TrainSettings.forProfile("default");
+        s.set("epochs", "4").set("warmup-epochs", "1").set("lr", "0.01").set("lr-schedule", "cosine");
+        Trainer t = new Trainer(s, data, Backends.getDefault(), Path.of("unused"), System.out);
+        assertEquals(0.001 + 0.009 / 10, t.learningRate(1, 0, 10), 1e-12, "warm-up starts at lr/10");
+        assertEquals(0.01, t.learningRate(1, 9, 10), 1e-12, "warm-up ends at lr");
+        assertEquals(0.0001, t.learningRate(4, 9, 10), 1e-12, "cosine ends at lr/100");
+        double mid = t.learningRate(3, 4, 10); // step 25 of 40: halfway through the 30 decay steps
+        assertEquals(0.0001 + 0.0099 / 2, mid, 1e-9);
+        s.set("lr-schedule", "constant");
+        assertEquals(0.01, t.learningRate(3, 5, 10), 1e-12);
+    }
 }
