@@ -48,6 +48,7 @@ import org.siftfunnel.engine.tensor.Tensor;
  */
 public final class CorrectedMine {
     private static final long REPORT_SALT = 0x7265706FL;
+
     private CorrectedMine() {
     }
 
