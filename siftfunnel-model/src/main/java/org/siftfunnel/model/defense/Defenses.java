@@ -42,8 +42,10 @@ public final class Defenses {
         r.put("mid", new Entry(params("beta", "mid-beta"), p -> new MidDefense(Placement.SPLIT, p.get("beta"), 0)));
         r.put("mid-head", new Entry(params("beta", "mid-beta", "k", "mid-k"),
                 p -> new MidDefense(Placement.HEAD, p.get("beta"), p.get("k").intValue())));
-        r.put("bido", new Entry(params("lambda-x", "bido-lambda-x", "lambda-y", "bido-lambda-y", "sigma", "bido-sigma"),
-                p -> new ObjectiveDefense("bido", "none", new BidoObjective(f(p, "lambda-x"), f(p, "lambda-y"), f(p, "sigma")), p)));
+        r.put("bido", new Entry(params("lambda-x", "bido-lambda-x", "lambda-y", "bido-lambda-y", "sigma", "bido-sigma",
+                "normalized", "bido-normalized"),
+                p -> new ObjectiveDefense("bido", "none",
+                        new BidoObjective(f(p, "lambda-x"), f(p, "lambda-y"), f(p, "sigma"), p.get("normalized") != 0), p)));
         r.put("ls", new Entry(params("smoothing", "smoothing"),
                 p -> new ObjectiveDefense("ls", "none", new LabelSmoothingObjective(f(p, "smoothing")), p)));
         r.put("funnel", new Entry(params(), p -> new ObjectiveDefense("funnel", "siftfunnel", new TaskObjective(), p)));
@@ -120,10 +122,12 @@ public final class Defenses {
         return e;
     }
 
+    /** A setting's value as a number (a switch as 1 or 0). */
     private static double value(TrainSettings s, String settingName) {
         for (Setting setting : TrainSettings.SETTINGS) {
             if (setting.name().equals(settingName)) {
-                return ((Number) setting.getter().apply(s)).doubleValue();
+                Object v = setting.getter().apply(s);
+                return v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
             }
         }
         throw new IllegalStateException("Defenses: no training setting '" + settingName + "'");

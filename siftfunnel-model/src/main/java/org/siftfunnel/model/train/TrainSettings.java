@@ -43,6 +43,7 @@ public final class TrainSettings {
     public double bidoLambdaX = 0.05;
     public double bidoLambdaY = 0.5;
     public double bidoSigma = 5;
+    public boolean bidoNormalized = true;
     public double weightDecay = -1;
     public double beta1 = 0.5;
     public double beta2 = 0.999;
@@ -82,6 +83,7 @@ public final class TrainSettings {
             s("bido-lambda-x", "W", "bido: weight of HSIC(x, z) (lowered)", t -> t.bidoLambdaX, (t, v) -> t.bidoLambdaX = nonNegative("bido-lambda-x", v)),
             s("bido-lambda-y", "W", "bido: weight of HSIC(z, y) (raised)", t -> t.bidoLambdaY, (t, v) -> t.bidoLambdaY = nonNegative("bido-lambda-y", v)),
             s("bido-sigma", "S", "bido: Gaussian kernel width, scaled by sqrt(dimension) of each variable", t -> t.bidoSigma, (t, v) -> t.bidoSigma = positive("bido-sigma", v)),
+            s("bido-normalized", "BOOL", "bido: normalised HSIC (HSIC(a,b)/sqrt(HSIC(a,a)·HSIC(b,b))) instead of the plain HSIC", t -> t.bidoNormalized, (t, v) -> t.bidoNormalized = bool("bido-normalized", v)),
             s("weight-decay", "W", "Adam weight decay (-1: 1e-3 for siftfunnel, 0 undefended, as the paper)", t -> t.weightDecay, (t, v) -> t.weightDecay = number("weight-decay", v)),
             s("beta1", "B", "Adam beta1", t -> t.beta1, (t, v) -> t.beta1 = unit("beta1", v)),
             s("beta2", "B", "Adam beta2", t -> t.beta2, (t, v) -> t.beta2 = unit("beta2", v)),

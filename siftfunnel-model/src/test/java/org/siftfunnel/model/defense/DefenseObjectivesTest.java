@@ -2,6 +2,7 @@ package org.siftfunnel.model.defense;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.random.RandomSource;
@@ -57,62 +59,101 @@ class DefenseObjectivesTest {
 
     // ---------------------------------------------------------------- BiDO
 
-    @Test
-    void bidoTotalLowersTheLossByTheLabelDependence() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bidoTotalLowersTheLossByTheLabelDependence(boolean normalized) {
         Tensor[] b = batch();
-        LossTerms with = new BidoObjective(0.05f, 0.5f, 5f).evaluate(b[0], b[1], b[2], b[3]);
-        LossTerms without = new BidoObjective(0.05f, 0f, 5f).evaluate(b[0], b[1], b[2], b[3]);
+        LossTerms with = new BidoObjective(0.05f, 0.5f, 5f, normalized).evaluate(b[0], b[1], b[2], b[3]);
+        LossTerms without = new BidoObjective(0.05f, 0f, 5f, normalized).evaluate(b[0], b[1], b[2], b[3]);
         assertEquals(List.of("task", "hsic_xz", "hsic_zy"), List.copyOf(with.terms().keySet()));
         float task = with.term("task").item();
         float hx = with.term("hsic_xz").item();
         float hy = with.term("hsic_zy").item();
-        assertTrue(hx > 0 && hy > 0, "biased HSIC of dependent-or-not samples is positive: " + hx + ", " + hy);
+        assertTrue(hx > 0 && hy > 0, "the biased HSIC is positive for non-constant samples: " + hx + ", " + hy);
         assertEquals(task + 0.05 * hx - 0.5 * hy, with.totalValue(), 1e-6);
         assertTrue(with.totalValue() < without.totalValue(), "the HSIC(z, y) term lowers the loss");
     }
 
-    @Test
-    void bidoGradientStepRaisesTheLabelDependenceAndLowersTheInputDependence() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void bidoGradientStepRaisesTheLabelDependenceAndLowersTheInputDependence(boolean normalized) {
         Tensor[] b = batch();
-        BidoObjective onlyY = new BidoObjective(0f, 1f, 1f);
+        BidoObjective onlyY = new BidoObjective(0f, 1f, 1f, normalized);
         LossTerms before = onlyY.evaluate(b[0], b[1], b[2], b[3]);
         before.total().backward();
-        Tensor z = b[1].detach().sub(b[1].grad().mul(0.5f));
+        Tensor z = b[1].detach().sub(step(b[1].grad()));
         float after = onlyY.evaluate(b[0], z, b[2], b[3]).term("hsic_zy").item();
         assertTrue(after > before.term("hsic_zy").item(), "descending the loss raises HSIC(z, y): "
                 + before.term("hsic_zy").item() + " → " + after);
 
         Tensor[] c = batch();
-        BidoObjective onlyX = new BidoObjective(1f, 0f, 1f);
+        BidoObjective onlyX = new BidoObjective(1f, 0f, 1f, normalized);
         LossTerms beforeX = onlyX.evaluate(c[0], c[1], c[2], c[3]);
         beforeX.total().backward();
-        Tensor zx = c[1].detach().sub(c[1].grad().mul(0.5f));
-        assertTrue(onlyX.evaluate(c[0], zx, c[2], c[3]).term("hsic_xz").item() < beforeX.term("hsic_xz").item(),
-                "descending the loss lowers HSIC(x, z)");
+        Tensor zx = c[1].detach().sub(step(c[1].grad()));
+        float afterX = onlyX.evaluate(c[0], zx, c[2], c[3]).term("hsic_xz").item();
+        assertTrue(afterX < beforeX.term("hsic_xz").item(), "descending the loss lowers HSIC(x, z): "
+                + beforeX.term("hsic_xz").item() + " → " + afterX);
+    }
+
+    /** A gradient step whose largest change is 0.01 (the features lie in [0, 1]). */
+    private static Tensor step(Tensor grad) {
+        float max = 0f;
+        for (float g : grad.toArray()) {
+            max = Math.max(max, Math.abs(g));
+        }
+        assertTrue(max > 0f, "the gradient reaches the features");
+        return grad.mul(0.01f / max);
     }
 
     @Test
     void bidoKernelWidthIsSigmaTimesTheSquareRootOfEachDimension() {
         Tensor[] b = batch();
-        BidoObjective o = new BidoObjective(0.05f, 0.5f, 5f);
-        LossTerms t = o.evaluate(b[0], b[1], b[2], b[3]);
         float sx = (float) (5 * Math.sqrt(36));
         float sz = (float) (5 * Math.sqrt(48));
         float sy = (float) (5 * Math.sqrt(DefenseFixtures.CLASSES));
-        assertEquals(Losses.hsicGaussian(b[0], b[1], sx, sz).item(), t.term("hsic_xz").item(), 1e-9f);
         Tensor oneHot = BidoObjective.oneHot(b[3], DefenseFixtures.CLASSES);
         assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, java.util.Arrays.copyOf(oneHot.toArray(), 8));
-        assertEquals(Losses.hsicGaussian(b[1], oneHot, sz, sy).item(), t.term("hsic_zy").item(), 1e-9f);
+
+        LossTerms plain = new BidoObjective(0.05f, 0.5f, 5f, false).evaluate(b[0], b[1], b[2], b[3]);
+        float xz = Losses.hsicGaussian(b[0], b[1], sx, sz).item();
+        float zy = Losses.hsicGaussian(b[1], oneHot, sz, sy).item();
+        assertEquals(xz, plain.term("hsic_xz").item(), 1e-9f);
+        assertEquals(zy, plain.term("hsic_zy").item(), 1e-9f);
+
+        LossTerms normalised = new BidoObjective(0.05f, 0.5f, 5f, true).evaluate(b[0], b[1], b[2], b[3]);
+        double xx = Losses.hsicGaussian(b[0], b[0], sx, sx).item();
+        double zz = Losses.hsicGaussian(b[1], b[1], sz, sz).item();
+        double yy = Losses.hsicGaussian(oneHot, oneHot, sy, sy).item();
+        assertEquals(xz / Math.sqrt(xx * zz), normalised.term("hsic_xz").item(), 1e-5);
+        assertEquals(zy / Math.sqrt(zz * yy), normalised.term("hsic_zy").item(), 1e-5);
+        assertTrue(normalised.term("hsic_xz").item() <= 1f + 1e-6f);
+    }
+
+    @Test
+    void bidoNormalisedLabelTermIsZeroForABatchOfOneClass() {
+        Tensor[] b = batch();
+        Tensor sameClass = Tensor.zeros(Backends.getDefault(), DefenseFixtures.BATCH);
+        LossTerms t = new BidoObjective(0.05f, 0.5f, 5f, true).evaluate(b[0], b[1], b[2], sameClass);
+        assertEquals(0f, t.term("hsic_zy").item());
+        assertTrue(Float.isFinite(t.totalValue()));
+        t.total().backward();
+        for (float g : b[1].grad().toArray()) {
+            assertTrue(Float.isFinite(g));
+        }
     }
 
     @Test
     void bidoDefaultsAndChecks() {
-        assertEquals(Map.of("lambda-x", 0.05, "lambda-y", 0.5, "sigma", 5.0), DefenseFixtures.create("bido").parameters());
-        assertThrows(IllegalArgumentException.class, () -> new BidoObjective(-1f, 0.5f, 5f));
-        assertThrows(IllegalArgumentException.class, () -> new BidoObjective(0.05f, 0.5f, 0f));
+        assertEquals(Map.of("lambda-x", 0.05, "lambda-y", 0.5, "sigma", 5.0, "normalized", 1.0), DefenseFixtures.create("bido").parameters());
+        BidoObjective plain = (BidoObjective) ((ObjectiveDefense) Defenses.create(
+                DefenseFixtures.settings("bido").set("bido-normalized", "false"))).objective();
+        assertFalse(plain.normalized());
+        assertThrows(IllegalArgumentException.class, () -> new BidoObjective(-1f, 0.5f, 5f, true));
+        assertThrows(IllegalArgumentException.class, () -> new BidoObjective(0.05f, 0.5f, 0f, true));
         Tensor[] b = batch();
         assertThrows(IllegalArgumentException.class,
-                () -> new BidoObjective(0.05f, 0.5f, 5f).evaluate(b[0], b[1].slice(0, 0, 4), b[2], b[3]));
+                () -> new BidoObjective(0.05f, 0.5f, 5f, true).evaluate(b[0], b[1].slice(0, 0, 4), b[2], b[3]));
     }
 
     // ---------------------------------------------------------------- label smoothing, funnel

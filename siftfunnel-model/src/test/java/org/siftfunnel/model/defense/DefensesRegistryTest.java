@@ -25,7 +25,7 @@ class DefensesRegistryTest {
         assertEquals(Map.of("lambda", 3.0), Defenses.create(s.set("defense", "nopeek")).parameters());
         assertEquals(Map.of("beta", 0.01f + 0.0), Defenses.create(s.set("defense", "mid")).parameters());
         assertEquals(Map.of("beta", 0.01f + 0.0, "k", 32.0), Defenses.create(s.set("defense", "mid-head")).parameters());
-        assertEquals(Map.of("lambda-x", 0.2, "lambda-y", 2.0, "sigma", 1.5), Defenses.create(s.set("defense", "bido")).parameters());
+        assertEquals(Map.of("lambda-x", 0.2, "lambda-y", 2.0, "sigma", 1.5, "normalized", 1.0), Defenses.create(s.set("defense", "bido")).parameters());
         assertEquals(Map.of("smoothing", 0.35), Defenses.create(s.set("defense", "ls")).parameters());
         assertEquals(Map.of("sigma", "noise-sigma"), Defenses.parameterSettings("noise"));
         assertEquals(List.of("alpha", "beta", "gamma", "smoothing", "l1"),
@@ -42,9 +42,10 @@ class DefensesRegistryTest {
         assertEquals(0.05, s.bidoLambdaX);
         assertEquals(0.5, s.bidoLambdaY);
         assertEquals(5, s.bidoSigma);
+        assertTrue(s.bidoNormalized);
         Map<String, Object> json = s.toJson();
         for (String name : List.of("noise-sigma", "dropout-rate", "nopeek-lambda", "mid-beta", "mid-k", "bido-lambda-x",
-                "bido-lambda-y", "bido-sigma")) {
+                "bido-lambda-y", "bido-sigma", "bido-normalized")) {
             assertTrue(json.containsKey(name), name + " is written to config.json");
         }
         // A config file with integral values (as JSON writes 5.0 back) reads back.

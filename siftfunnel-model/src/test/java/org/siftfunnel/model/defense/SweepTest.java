@@ -51,15 +51,17 @@ class SweepTest {
     @Test
     void severalSweepsFollowOneAnother() {
         List<Sweep> sweeps = Sweep.parseAll(List.of("noise.sigma=0.5", " nopeek.lambda = 1e3 , 0.5 ", "bido.lambda-x=0.1",
-                "mid-head.k=64", "siftfunnel.beta=0.4"));
+                "mid-head.k=64", "siftfunnel.beta=0.4", "bido.normalized=0"));
         List<Sweep.Variant> variants = Sweep.variants(sweeps, new TrainSettings());
         assertEquals(List.of("noise[sigma=0.5]", "nopeek[lambda=1000]", "nopeek[lambda=0.5]", "bido[lambda-x=0.1]", "mid-head[k=64]",
-                "siftfunnel[beta=0.4]"), variants.stream().map(Sweep.Variant::name).toList());
+                "siftfunnel[beta=0.4]", "bido[normalized=0]"), variants.stream().map(Sweep.Variant::name).toList());
         assertEquals(1000.0, variants.get(1).create().parameters().get("lambda"));
         assertEquals(0.1, variants.get(3).settings().bidoLambdaX);
         assertEquals(0.5, variants.get(3).settings().bidoLambdaY, "other parameters keep the base value");
         assertEquals(64, variants.get(4).settings().midK);
         assertEquals(0.4, variants.get(5).settings().beta);
+        assertFalse(variants.get(6).settings().bidoNormalized);
+        assertEquals(0.0, variants.get(6).create().parameters().get("normalized"));
     }
 
     @Test
@@ -98,6 +100,7 @@ class SweepTest {
         "mid-head.k=0.5          | mid-k expects an integer",
         "bido.sigma=0            | bido-sigma must be positive",
         "noise.sigma=0.5,0.5     | value 0.5 is given twice",
+        "bido.normalized=0.5     | bido-normalized expects true or false",
     })
     void rejectsBadInputsWithAClearMessage(String spec, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sweep.parse(spec));
