@@ -35,6 +35,8 @@ public final class MidDefense implements Defense {
 
     private final Placement placement;
     private final float beta;
+    /** β as given, for {@link #parameters()} (the float would print as 0.0010000000474974513). */
+    private final double betaSetting;
     private final int latent;
 
     /**
@@ -53,6 +55,7 @@ public final class MidDefense implements Defense {
                     + latent + "); use mid-head to choose k");
         }
         this.beta = (float) beta;
+        this.betaSetting = beta;
         this.latent = latent;
     }
 
@@ -68,7 +71,7 @@ public final class MidDefense implements Defense {
     @Override
     public Map<String, Double> parameters() {
         Map<String, Double> p = new LinkedHashMap<>();
-        p.put("beta", (double) beta);
+        p.put("beta", betaSetting);
         if (placement == Placement.HEAD) {
             p.put("k", (double) latent);
         }

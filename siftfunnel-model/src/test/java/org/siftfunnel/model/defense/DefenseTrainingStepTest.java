@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ import org.siftfunnel.model.objective.LossTerms;
  * outputs have the model's shapes.
  */
 class DefenseTrainingStepTest {
-    static final java.util.List<String> ALL = Defenses.NAMES;
+    static final List<String> ALL = Defenses.NAMES;
 
     @ParameterizedTest
     @FieldSource("ALL")

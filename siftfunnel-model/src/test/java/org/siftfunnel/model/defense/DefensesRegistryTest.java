@@ -23,8 +23,8 @@ class DefensesRegistryTest {
         TrainSettings s = new TrainSettings().set("nopeek-lambda", "3").set("mid-beta", "0.01").set("mid-k", "32")
                 .set("bido-lambda-x", "0.2").set("bido-lambda-y", "2").set("bido-sigma", "1.5").set("smoothing", "0.35");
         assertEquals(Map.of("lambda", 3.0), Defenses.create(s.set("defense", "nopeek")).parameters());
-        assertEquals(Map.of("beta", 0.01f + 0.0), Defenses.create(s.set("defense", "mid")).parameters());
-        assertEquals(Map.of("beta", 0.01f + 0.0, "k", 32.0), Defenses.create(s.set("defense", "mid-head")).parameters());
+        assertEquals(Map.of("beta", 0.01), Defenses.create(s.set("defense", "mid")).parameters());
+        assertEquals(Map.of("beta", 0.01, "k", 32.0), Defenses.create(s.set("defense", "mid-head")).parameters());
         assertEquals(Map.of("lambda-x", 0.2, "lambda-y", 2.0, "sigma", 1.5, "normalized", 1.0), Defenses.create(s.set("defense", "bido")).parameters());
         assertEquals(Map.of("smoothing", 0.35), Defenses.create(s.set("defense", "ls")).parameters());
         assertEquals(Map.of("sigma", "noise-sigma"), Defenses.parameterSettings("noise"));

@@ -189,7 +189,7 @@ class MidDefenseTest {
     void parametersAndArgumentChecks() {
         assertEquals(List.of("beta"), List.copyOf(DefenseFixtures.create("mid").parameters().keySet()));
         assertEquals(List.of("beta", "k"), List.copyOf(DefenseFixtures.create("mid-head").parameters().keySet()));
-        assertEquals(1e-3, DefenseFixtures.create("mid").parameters().get("beta"), 1e-9);
+        assertEquals(1e-3, DefenseFixtures.create("mid").parameters().get("beta"));
         assertThrows(IllegalArgumentException.class, () -> new MidDefense(Placement.SPLIT, 1e-3, 8));
         assertThrows(IllegalArgumentException.class, () -> new MidDefense(Placement.HEAD, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new MidDefense(Placement.HEAD, 1e-3, -1));
