@@ -1,5 +1,7 @@
 package org.siftfunnel.model.defense;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.siftfunnel.engine.random.RandomSource;
@@ -20,11 +22,18 @@ public final class ObjectiveDefense implements Defense {
     private final Objective objective;
     private final Map<String, Double> parameters;
 
+    /**
+     * @param name       the defense's name
+     * @param variant    the architecture variant it trains ({@code none} or {@code siftfunnel})
+     * @param objective  the loss of one mini-batch
+     * @param parameters the strengths, in the order results should list them
+     */
     public ObjectiveDefense(String name, String variant, Objective objective, Map<String, Double> parameters) {
         this.name = name;
         this.variant = variant;
         this.objective = objective;
-        this.parameters = Map.copyOf(parameters);
+        // Kept in the caller's order, so that results list the parameters as the registry declares them.
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     @Override
@@ -40,6 +49,11 @@ public final class ObjectiveDefense implements Defense {
     @Override
     public SplitModel build(String backbone, ArchConfig config, RandomSource rng) {
         return Architectures.create(backbone, variant, config, rng);
+    }
+
+    /** The objective this defense trains with. */
+    public Objective objective() {
+        return objective;
     }
 
     @Override
