@@ -168,11 +168,15 @@ public final class TrainSettings {
         return m;
     }
 
+    /**
+     * Whether the defense trains the SiftFunnel architecture with SiftFunnel's optimiser: SiftFunnel
+     * itself, its ablations and the bare funnel (so that ablations differ only in their loss).
+     */
     public boolean isSiftFunnel() {
-        return defense.equals("siftfunnel");
+        return defense.equals("siftfunnel") || defense.startsWith("siftfunnel-") || defense.equals("funnel");
     }
 
-    /** The paper's defaults when not given: 1e-3 for SiftFunnel, none for the undefended model. */
+    /** The paper's defaults when not given: 1e-3 for the SiftFunnel family, none otherwise. */
     public double effectiveWeightDecay() {
         return weightDecay >= 0 ? weightDecay : isSiftFunnel() ? 1e-3 : 0;
     }
