@@ -12,7 +12,7 @@ JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 for round in $(seq 1 "$ROUNDS"); do
   for t in 1 2; do
     "$JAVA" --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
-      org.siftfunnel.bench.gemm.GemmQuickBench --size "$SIZES" --threads "$t" --warmup-ms 2000 2>/dev/null
+      org.siftfunnel.bench.gemm.GemmQuickBench --size "$SIZES" --threads "$t" 2>/dev/null
     # The environment may force an OpenBLAS kernel; unset it here so OpenBLAS picks its own.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$t" \
       /usr/bin/python3 bench/peers/numpy_gemm.py --sizes "$SIZES"

@@ -192,9 +192,17 @@ public final class Sgemm {
         }
     }
 
-    /** One product split into blocks of rows or of columns of C, one block per thread. */
+    /**
+     * One product on all threads: the packed algorithm with a shared B when there are enough
+     * row blocks, otherwise fixed blocks of rows or columns of C, one per thread.
+     */
     private void multiplySplit(Product p) {
         boolean packed = choosePath(p) == Path.PACKED;
+        if (packed && p.m() >= 2 * threads * kernel.mr()) {
+            // Enough row blocks to hand out on demand: threads share the packed B.
+            PackedDriver.multiplyShared(kernel, blocking, p, threads);
+            return;
+        }
         boolean byColumns = p.n() >= p.m();
         int extent = byColumns ? p.n() : p.m();
         // Block edges on tile boundaries, so that no thread gets extra padded tiles.
