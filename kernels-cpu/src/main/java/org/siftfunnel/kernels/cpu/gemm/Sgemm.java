@@ -9,8 +9,10 @@ package org.siftfunnel.kernels.cpu.gemm;
  * {@code alpha == 0} or {@code k == 0} A and B are not read (BLAS semantics).
  *
  * <p>Large products use the packed GotoBLAS/BLIS algorithm ({@link PackedDriver}); small or
- * skinny ones (few rows or columns) go straight through unpacked kernels. Work is split over
- * batch entries or over row/column blocks of C on a shared fork/join pool.
+ * skinny ones (few rows or columns) go straight through unpacked kernels. With several threads
+ * (a shared fork/join pool; the caller works too), a batch is split over its entries, and a
+ * large product over row blocks of C that the threads take on demand while sharing each packed
+ * block of B.
  *
  * <p>Instances are immutable and thread-safe; packing buffers are per thread. C must not
  * overlap A or B.
@@ -151,8 +153,7 @@ public final class Sgemm {
             products[t] = n == 1 && m > 1 ? p.transposedColumn() : p;
         }
         long macs = products[0].macs();
-        int usable = threads;
-        if (usable == 1 || macs * batch < parallelMinMacs) {
+        if (threads == 1 || macs * batch < parallelMinMacs) {
             for (Product p : products) {
                 multiply(p);
             }
@@ -160,9 +161,9 @@ public final class Sgemm {
         }
         // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
         boolean disjointC = cBatchStride >= m * n;
-        if (batch > 1 && disjointC && (batch % usable == 0 || macs < parallelMinMacs)) {
-            int parts = Math.min(usable, batch);
-            WorkerPool.run(usable, parts, q -> {
+        if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
+            int parts = Math.min(threads, batch);
+            WorkerPool.run(threads, parts, q -> {
                 for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
                     multiply(products[t]);
                 }
