@@ -18,12 +18,15 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * </pre>
  * Options: {@code --size N[,N...]} (default 1024), {@code --threads T[,T...]} (default 1 and
  * the default thread count), {@code --width auto|scalar|128|256|512}, {@code --trans NN|NT|TN|TT},
- * {@code --rounds R} (default 7), {@code --warmup-ms MS} (default 3000).
+ * {@code --rounds R} (default 7), {@code --warmup-ms MS} (minimum warm-up, default 2000; it goes
+ * on while the speed still improves).
  */
 public final class GemmQuickBench {
 
     /** Minimum duration of one timed round, so that short products are repeated enough. */
     private static final long ROUND_NANOS = 60_000_000L;
+    /** Warm-up is judged window by window. */
+    private static final long WARMUP_WINDOW_NANOS = 250_000_000L;
 
     /** One measurement. */
     public record Result(int size, int threads, String kernel, String trans, double bestSeconds,
@@ -54,8 +57,8 @@ public final class GemmQuickBench {
 
     /**
      * Times {@code C = A·B} (or with the transposes named by {@code trans}) for square matrices of
-     * {@code size}: warms up for {@code warmupMillis}, then returns the best and median of
-     * {@code rounds} timed rounds.
+     * {@code size}: warms up (at least {@code warmupMillis}, see {@link #warmUp}), then returns
+     * the best and median of {@code rounds} timed rounds.
      */
     public static Result measure(int size, int threads, VectorWidth width, String trans, int rounds, long warmupMillis) {
         if (size < 1 || threads < 1 || rounds < 1) {
@@ -68,14 +71,7 @@ public final class GemmQuickBench {
         float[] a = random(size * size, 1);
         float[] b = random(size * size, 2);
         float[] c = new float[size * size];
-        long warmupEnd = System.nanoTime() + warmupMillis * 1_000_000L;
-        int calls = 0;
-        long first = System.nanoTime();
-        do {
-            sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
-            calls++;
-        } while (System.nanoTime() < warmupEnd);
-        double perCall = (System.nanoTime() - first) / (double) calls;
+        double perCall = warmUp(sgemm, transA, transB, size, a, b, c, warmupMillis);
         int repeat = (int) Math.max(1, Math.min(1_000_000, ROUND_NANOS / Math.max(perCall, 1)));
         double[] seconds = new double[rounds];
         for (int r = 0; r < rounds; r++) {
@@ -90,13 +86,45 @@ public final class GemmQuickBench {
                 seconds[0], seconds[rounds / 2]);
     }
 
+    /**
+     * Runs the product for at least {@code warmupMillis}, and then on until the best time per
+     * call has stopped improving (by 3%) for three windows in a row, at most 20× as long: the
+     * JIT needs much longer to compile the vector kernels when other processes keep the
+     * cores busy, and timing the interpreted Vector API would be meaningless. Returns the
+     * best time per call seen, in nanoseconds.
+     */
+    private static double warmUp(Sgemm sgemm, boolean transA, boolean transB, int size,
+                                 float[] a, float[] b, float[] c, long warmupMillis) {
+        long start = System.nanoTime();
+        long minEnd = start + warmupMillis * 1_000_000L;
+        long maxEnd = start + 20 * warmupMillis * 1_000_000L;
+        double best = Double.MAX_VALUE;
+        int stableWindows = 0;
+        while (true) {
+            long windowEnd = System.nanoTime() + WARMUP_WINDOW_NANOS;
+            double windowBest = Double.MAX_VALUE;
+            long now;
+            do {
+                long t0 = System.nanoTime();
+                sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
+                now = System.nanoTime();
+                windowBest = Math.min(windowBest, now - t0);
+            } while (now < windowEnd);
+            stableWindows = windowBest < best * 0.97 ? 0 : stableWindows + 1;
+            best = Math.min(best, windowBest);
+            if (now >= maxEnd || (now >= minEnd && stableWindows >= 3)) {
+                return best;
+            }
+        }
+    }
+
     public static void main(String[] args) {
         List<Integer> sizes = List.of(1024);
         List<Integer> threads = defaultThreadList();
         VectorWidth width = VectorWidth.AUTO;
         String trans = "NN";
         int rounds = 7;
-        long warmup = 3000;
+        long warmup = 2000;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
