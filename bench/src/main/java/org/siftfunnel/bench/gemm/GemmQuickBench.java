@@ -1,8 +1,12 @@
 package org.siftfunnel.bench.gemm;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.siftfunnel.kernels.cpu.gemm.Sgemm;
 import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
@@ -28,9 +32,13 @@ public final class GemmQuickBench {
     /** Warm-up is judged window by window. */
     private static final long WARMUP_WINDOW_NANOS = 250_000_000L;
 
-    /** One measurement. */
+    /**
+     * One measurement. {@code bestCpuSeconds} is the best round timed by the calling thread's
+     * CPU time (NaN with several threads, where it would miss the other threads' work): on a
+     * shared machine it leaves out the time the thread spent descheduled.
+     */
     public record Result(int size, int threads, String kernel, String trans, double bestSeconds,
-                         double medianSeconds) {
+                         double medianSeconds, double bestCpuSeconds) {
 
         /** Floating-point operations of one product. */
         public double flops() {
@@ -45,10 +53,16 @@ public final class GemmQuickBench {
             return flops() / medianSeconds / 1e9;
         }
 
+        /** GFLOP/s by CPU time (single thread only; NaN otherwise). */
+        public double bestCpuGflops() {
+            return flops() / bestCpuSeconds / 1e9;
+        }
+
         @Override
         public String toString() {
-            return String.format("sgemm %s size=%d threads=%d [%s]: best %.3f ms = %.1f GFLOP/s (median %.1f GFLOP/s)",
+            String line = String.format("sgemm %s size=%d threads=%d [%s]: best %.3f ms = %.1f GFLOP/s (median %.1f GFLOP/s)",
                     trans, size, threads, kernel, bestSeconds * 1e3, bestGflops(), medianGflops());
+            return Double.isNaN(bestCpuSeconds) ? line : line + String.format(", by CPU time %.1f GFLOP/s", bestCpuGflops());
         }
     }
 
@@ -74,16 +88,20 @@ public final class GemmQuickBench {
         double perCall = warmUp(sgemm, transA, transB, size, a, b, c, warmupMillis);
         int repeat = (int) Math.max(1, Math.min(1_000_000, ROUND_NANOS / Math.max(perCall, 1)));
         double[] seconds = new double[rounds];
+        double bestCpu = Double.MAX_VALUE;
+        ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
+            long cpu0 = cpuClock.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
             }
             seconds[r] = (System.nanoTime() - t0) / 1e9 / repeat;
+            bestCpu = Math.min(bestCpu, (cpuClock.getCurrentThreadCpuTime() - cpu0) / 1e9 / repeat);
         }
-        java.util.Arrays.sort(seconds);
-        return new Result(size, threads, sgemm.description(), trans.toUpperCase(java.util.Locale.ROOT),
-                seconds[0], seconds[rounds / 2]);
+        Arrays.sort(seconds);
+        return new Result(size, threads, sgemm.description(), trans.toUpperCase(Locale.ROOT),
+                seconds[0], seconds[rounds / 2], threads == 1 ? bestCpu : Double.NaN);
     }
 
     /**
