@@ -105,19 +105,20 @@ public final class GemmQuickBench {
     }
 
     /**
-     * Runs the product for at least {@code warmupMillis}, and then on until the best time per
-     * call has stopped improving (by 3%) for three windows in a row, at most 20× as long: the
-     * JIT needs much longer to compile the vector kernels when other processes keep the
-     * cores busy, and timing the interpreted Vector API would be meaningless. Returns the
-     * best time per call seen, in nanoseconds.
+     * Runs the product for at least {@code warmupMillis}, and then on until three windows in a
+     * row brought neither a faster call (by 3%) nor JIT activity, at most 20× as long. A steady
+     * speed alone is not enough: on a busy machine C2 may need many seconds to compile the
+     * vector kernels, and until it has, they run steadily but a thousand times slower through
+     * the Vector API's Java fallback. Returns the best time per call, in nanoseconds.
      */
     private static double warmUp(Sgemm sgemm, boolean transA, boolean transB, int size,
                                  float[] a, float[] b, float[] c, long warmupMillis) {
+        JitActivity jit = new JitActivity();
         long start = System.nanoTime();
         long minEnd = start + warmupMillis * 1_000_000L;
         long maxEnd = start + 20 * warmupMillis * 1_000_000L;
         double best = Double.MAX_VALUE;
-        int stableWindows = 0;
+        int quietWindows = 0;
         while (true) {
             long windowEnd = System.nanoTime() + WARMUP_WINDOW_NANOS;
             double windowBest = Double.MAX_VALUE;
@@ -128,9 +129,9 @@ public final class GemmQuickBench {
                 now = System.nanoTime();
                 windowBest = Math.min(windowBest, now - t0);
             } while (now < windowEnd);
-            stableWindows = windowBest < best * 0.97 ? 0 : stableWindows + 1;
+            quietWindows = windowBest < best * 0.97 || jit.busy() ? 0 : quietWindows + 1;
             best = Math.min(best, windowBest);
-            if (now >= maxEnd || (now >= minEnd && stableWindows >= 3)) {
+            if (now >= maxEnd || (now >= minEnd && quietWindows >= 3)) {
                 return best;
             }
         }
