@@ -31,6 +31,11 @@ public final class GemmQuickBench {
     private static final long ROUND_NANOS = 60_000_000L;
     /** Warm-up is judged window by window. */
     private static final long WARMUP_WINDOW_NANOS = 250_000_000L;
+    /**
+     * Calls before the JIT can be trusted to have seen the code: an idle compile queue proves
+     * nothing while the interpreter is still counting up to its compile thresholds.
+     */
+    private static final int WARMUP_MIN_CALLS = 200;
 
     /**
      * One measurement. {@code bestCpuSeconds} is the best round timed by the calling thread's
@@ -105,8 +110,9 @@ public final class GemmQuickBench {
     }
 
     /**
-     * Runs the product for at least {@code warmupMillis}, and then on until three windows in a
-     * row brought neither a faster call (by 3%) nor JIT activity, at most 20× as long. A steady
+     * Runs the product for at least {@code warmupMillis} and {@value #WARMUP_MIN_CALLS} calls, and
+     * then on until three windows in a row brought neither a faster call (by 3%) nor JIT
+     * activity, at most 20× as long. A steady
      * speed alone is not enough: on a busy machine C2 may need many seconds to compile the
      * vector kernels, and until it has, they run steadily but a thousand times slower through
      * the Vector API's Java fallback. Returns the best time per call, in nanoseconds.
@@ -119,6 +125,7 @@ public final class GemmQuickBench {
         long maxEnd = start + 20 * warmupMillis * 1_000_000L;
         double best = Double.MAX_VALUE;
         int quietWindows = 0;
+        int calls = 0;
         while (true) {
             long windowEnd = System.nanoTime() + WARMUP_WINDOW_NANOS;
             double windowBest = Double.MAX_VALUE;
@@ -128,10 +135,11 @@ public final class GemmQuickBench {
                 sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
                 now = System.nanoTime();
                 windowBest = Math.min(windowBest, now - t0);
+                calls++;
             } while (now < windowEnd);
             quietWindows = windowBest < best * 0.97 || jit.busy() ? 0 : quietWindows + 1;
             best = Math.min(best, windowBest);
-            if (now >= maxEnd || (now >= minEnd && quietWindows >= 3)) {
+            if (now >= maxEnd || (now >= minEnd && calls >= WARMUP_MIN_CALLS && quietWindows >= 3)) {
                 return best;
             }
         }
