@@ -24,8 +24,10 @@ public final class Sgemm {
 
     /** Below this many multiply-adds (summed over the batch), a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
-    /** Up to this many multiply-adds, packing costs more than it saves (row-major B). */
-    static final long SMALL_MACS = 1L << 19;
+    /** Up to this many multiply-adds, packing costs more than it saves (row-major A and B: about 100³). */
+    static final long SMALL_MACS = 1L << 20;
+    /** The same limit when A is transposed (its broadcasts then walk a column: about 80³). */
+    static final long SMALL_MACS_TRANSPOSED_A = 1L << 19;
     /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
     static final long TINY_MACS = 1L << 13;
     /** Products with fewer rows than this (or than MR) are skinny: packed tiles would be mostly padding. */
@@ -245,13 +247,14 @@ public final class Sgemm {
                 return rowMajorB ? Path.DIRECT_ROW_MAJOR_B : Path.PACKED;
             }
             default -> {
-                // Thresholds measured on AVX-512 (see bench/README.md): the unpacked row-major-B
-                // kernel wins up to about 80³ and whenever m or n is below the skinny limit (the
-                // packed tiles would be mostly padding); the dot-product kernel is slower and
-                // only wins on tiny or skinny products.
+                // Thresholds measured on AVX-512: the unpacked row-major-B kernel wins up to
+                // about 100³ (80³ with a transposed A) and whenever m or n is below the skinny
+                // limit (the packed tiles would be mostly padding); the dot-product kernel is
+                // slower and only wins on tiny or skinny products.
                 boolean skinny = p.m() < Math.max(SKINNY_ROWS, kernel.mr())
                         || p.n() < Math.max(SKINNY_COLUMNS, kernel.nr() / 2);
-                if (rowMajorB && (skinny || p.macs() <= SMALL_MACS)) {
+                long smallLimit = p.aColStride() == 1 ? SMALL_MACS : SMALL_MACS_TRANSPOSED_A;
+                if (rowMajorB && (skinny || p.macs() <= smallLimit)) {
                     return Path.DIRECT_ROW_MAJOR_B;
                 }
                 if (dotLayout && (skinny || p.macs() <= TINY_MACS)) {
