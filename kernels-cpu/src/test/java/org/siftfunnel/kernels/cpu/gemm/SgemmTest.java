@@ -179,7 +179,7 @@ class SgemmTest {
     }
 
     @Test
-    void defaultThresholdsSplitLargeProductsOnly() {
+    void tunedInstanceOnTwoThreadsMatchesNaiveLoop() {
         // The tuned instance: 257³ and batches of it go through the real thread pool.
         Sgemm sgemm = new Sgemm(2, VectorWidth.AUTO);
         checkSingle(sgemm, false, false, 257, 257, 257, 1f, 0f, "default thresholds");
