@@ -19,12 +19,14 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 /**
  * JMH throughput of square SGEMM {@code C = A·B}. JMH reports operations (products) per
  * second; GFLOP/s = ops/s × 2·size³ / 10⁹. Forks, warm-up and measurement can be changed
- * on the command line ({@code -f}, {@code -wi}, {@code -i}, {@code -p size=1024}).
+ * on the command line ({@code -f}, {@code -wi}, {@code -i}, {@code -p size=1024}). The warm-up
+ * is generous because C2 needs seconds to compile the vector kernels, many more when other
+ * processes keep the cores busy; until then they run a thousand times slower.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsPrepend = "--add-modules=jdk.incubator.vector")
 public class GemmBenchmark {

@@ -1,8 +1,12 @@
 package org.siftfunnel.bench.gemm;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.siftfunnel.kernels.cpu.gemm.Sgemm;
 import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
@@ -18,16 +22,28 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * </pre>
  * Options: {@code --size N[,N...]} (default 1024), {@code --threads T[,T...]} (default 1 and
  * the default thread count), {@code --width auto|scalar|128|256|512}, {@code --trans NN|NT|TN|TT},
- * {@code --rounds R} (default 7), {@code --warmup-ms MS} (default 1500).
+ * {@code --rounds R} (default 7), {@code --warmup-ms MS} (minimum warm-up, default 2000; it goes
+ * on while the speed still improves).
  */
 public final class GemmQuickBench {
 
     /** Minimum duration of one timed round, so that short products are repeated enough. */
     private static final long ROUND_NANOS = 60_000_000L;
+    /** Warm-up is judged window by window. */
+    private static final long WARMUP_WINDOW_NANOS = 250_000_000L;
+    /**
+     * Calls before the JIT can be trusted to have seen the code: an idle compile queue proves
+     * nothing while the interpreter is still counting up to its compile thresholds.
+     */
+    private static final int WARMUP_MIN_CALLS = 200;
 
-    /** One measurement. */
+    /**
+     * One measurement. {@code bestCpuSeconds} is the best round timed by the calling thread's
+     * CPU time (NaN with several threads, where it would miss the other threads' work): on a
+     * shared machine it leaves out the time the thread spent descheduled.
+     */
     public record Result(int size, int threads, String kernel, String trans, double bestSeconds,
-                         double medianSeconds) {
+                         double medianSeconds, double bestCpuSeconds) {
 
         /** Floating-point operations of one product. */
         public double flops() {
@@ -42,10 +58,16 @@ public final class GemmQuickBench {
             return flops() / medianSeconds / 1e9;
         }
 
+        /** GFLOP/s by CPU time (single thread only; NaN otherwise). */
+        public double bestCpuGflops() {
+            return flops() / bestCpuSeconds / 1e9;
+        }
+
         @Override
         public String toString() {
-            return String.format("sgemm %s size=%d threads=%d [%s]: best %.3f ms = %.1f GFLOP/s (median %.1f GFLOP/s)",
+            String line = String.format("sgemm %s size=%d threads=%d [%s]: best %.3f ms = %.1f GFLOP/s (median %.1f GFLOP/s)",
                     trans, size, threads, kernel, bestSeconds * 1e3, bestGflops(), medianGflops());
+            return Double.isNaN(bestCpuSeconds) ? line : line + String.format(", by CPU time %.1f GFLOP/s", bestCpuGflops());
         }
     }
 
@@ -54,8 +76,8 @@ public final class GemmQuickBench {
 
     /**
      * Times {@code C = A·B} (or with the transposes named by {@code trans}) for square matrices of
-     * {@code size}: warms up for {@code warmupMillis}, then returns the best and median of
-     * {@code rounds} timed rounds.
+     * {@code size}: warms up (at least {@code warmupMillis}, see {@link #warmUp}), then returns
+     * the best and median of {@code rounds} timed rounds.
      */
     public static Result measure(int size, int threads, VectorWidth width, String trans, int rounds, long warmupMillis) {
         if (size < 1 || threads < 1 || rounds < 1) {
@@ -68,26 +90,59 @@ public final class GemmQuickBench {
         float[] a = random(size * size, 1);
         float[] b = random(size * size, 2);
         float[] c = new float[size * size];
-        long warmupEnd = System.nanoTime() + warmupMillis * 1_000_000L;
-        int calls = 0;
-        long first = System.nanoTime();
-        do {
-            sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
-            calls++;
-        } while (System.nanoTime() < warmupEnd);
-        double perCall = (System.nanoTime() - first) / (double) calls;
+        double perCall = warmUp(sgemm, transA, transB, size, a, b, c, warmupMillis);
         int repeat = (int) Math.max(1, Math.min(1_000_000, ROUND_NANOS / Math.max(perCall, 1)));
         double[] seconds = new double[rounds];
+        double bestCpu = Double.MAX_VALUE;
+        ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
+            long cpu0 = cpuClock.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int i = 0; i < repeat; i++) {
                 sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
             }
             seconds[r] = (System.nanoTime() - t0) / 1e9 / repeat;
+            bestCpu = Math.min(bestCpu, (cpuClock.getCurrentThreadCpuTime() - cpu0) / 1e9 / repeat);
         }
-        java.util.Arrays.sort(seconds);
-        return new Result(size, threads, sgemm.description(), trans.toUpperCase(java.util.Locale.ROOT),
-                seconds[0], seconds[rounds / 2]);
+        Arrays.sort(seconds);
+        return new Result(size, threads, sgemm.description(), trans.toUpperCase(Locale.ROOT),
+                seconds[0], seconds[rounds / 2], threads == 1 ? bestCpu : Double.NaN);
+    }
+
+    /**
+     * Runs the product for at least {@code warmupMillis} and {@value #WARMUP_MIN_CALLS} calls, and
+     * then on until three windows in a row brought neither a faster call (by 3%) nor JIT
+     * activity, at most 20× as long. A steady
+     * speed alone is not enough: on a busy machine C2 may need many seconds to compile the
+     * vector kernels, and until it has, they run steadily but a thousand times slower through
+     * the Vector API's Java fallback. Returns the best time per call, in nanoseconds.
+     */
+    private static double warmUp(Sgemm sgemm, boolean transA, boolean transB, int size,
+                                 float[] a, float[] b, float[] c, long warmupMillis) {
+        JitActivity jit = new JitActivity();
+        long start = System.nanoTime();
+        long minEnd = start + warmupMillis * 1_000_000L;
+        long maxEnd = start + 20 * warmupMillis * 1_000_000L;
+        double best = Double.MAX_VALUE;
+        int quietWindows = 0;
+        int calls = 0;
+        while (true) {
+            long windowEnd = System.nanoTime() + WARMUP_WINDOW_NANOS;
+            double windowBest = Double.MAX_VALUE;
+            long now;
+            do {
+                long t0 = System.nanoTime();
+                sgemm.gemm(transA, transB, size, size, size, 1f, a, b, 0f, c);
+                now = System.nanoTime();
+                windowBest = Math.min(windowBest, now - t0);
+                calls++;
+            } while (now < windowEnd);
+            quietWindows = windowBest < best * 0.97 || jit.busy() ? 0 : quietWindows + 1;
+            best = Math.min(best, windowBest);
+            if (now >= maxEnd || (now >= minEnd && calls >= WARMUP_MIN_CALLS && quietWindows >= 3)) {
+                return best;
+            }
+        }
     }
 
     public static void main(String[] args) {
@@ -96,7 +151,7 @@ public final class GemmQuickBench {
         VectorWidth width = VectorWidth.AUTO;
         String trans = "NN";
         int rounds = 7;
-        long warmup = 1500;
+        long warmup = 2000;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {

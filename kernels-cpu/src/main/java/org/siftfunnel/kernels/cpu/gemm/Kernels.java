@@ -1,13 +1,16 @@
 package org.siftfunnel.kernels.cpu.gemm;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
- * Chooses the {@link MicroKernel} for a {@link VectorWidth}. This is the only class that
- * names the Vector API kernels; it catches the {@link LinkageError} a JVM without
- * {@code jdk.incubator.vector} throws and falls back to the scalar kernel, saying so once.
+ * Chooses the {@link MicroKernel} for a {@link VectorWidth}. The rest of the package reaches
+ * the Vector API kernels only through here: the {@link LinkageError} that a JVM without
+ * {@code jdk.incubator.vector} throws when {@link VectorKernelFactory} is first used is caught,
+ * and the scalar kernel is used instead, with one line on stderr per JVM.
  */
 final class Kernels {
 
-    private static volatile boolean warned;
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private Kernels() {
     }
@@ -26,8 +29,7 @@ final class Kernels {
     }
 
     private static void warnOnce(LinkageError e) {
-        if (!warned) {
-            warned = true;
+        if (WARNED.compareAndSet(false, true)) {
             System.err.println("siftfunnel gemm: jdk.incubator.vector is unavailable (" + e
                     + "); using the scalar kernel. Run with --add-modules jdk.incubator.vector for SIMD.");
         }

@@ -22,27 +22,33 @@ final class Packing {
     private Packing() {
     }
 
-    /** Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of op(A) into panels of {@code mr} rows. */
+    /**
+     * Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of op(A) into panels of
+     * {@code mr} rows, starting at {@code dst[0]}.
+     */
     static void packA(float[] a, int aOff, int aRowStride, int aColStride,
                       int i0, int mc, int p0, int kc, int mr, float[] dst) {
-        packLines(a, aOff + i0 * aRowStride + p0 * aColStride, aRowStride, aColStride, mc, kc, mr, dst);
-    }
-
-    /** Packs rows {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into panels of {@code nr} columns. */
-    static void packB(float[] b, int bOff, int bRowStride, int bColStride,
-                      int p0, int kc, int j0, int nc, int nr, float[] dst) {
-        packLines(b, bOff + p0 * bRowStride + j0 * bColStride, bColStride, bRowStride, nc, kc, nr, dst);
+        packLines(a, aOff + i0 * aRowStride + p0 * aColStride, aRowStride, aColStride, mc, kc, mr, dst, 0);
     }
 
     /**
-     * {@code dst[q·w·kc + p·w + r] = src[first + (q·w + r)·lineStride + p·elementStride]} for
-     * {@code q·w + r < lines}, {@code p < kc}; zero for the padding lines of the last panel.
+     * Packs rows {@code [p0, p0+kc)} and columns {@code [j0, j0+nc)} of op(B) into panels of
+     * {@code nr} columns, starting at {@code dst[dstOff]}.
+     */
+    static void packB(float[] b, int bOff, int bRowStride, int bColStride,
+                      int p0, int kc, int j0, int nc, int nr, float[] dst, int dstOff) {
+        packLines(b, bOff + p0 * bRowStride + j0 * bColStride, bColStride, bRowStride, nc, kc, nr, dst, dstOff);
+    }
+
+    /**
+     * {@code dst[dstOff + q·w·kc + p·w + r] = src[first + (q·w + r)·lineStride + p·elementStride]}
+     * for {@code q·w + r < lines}, {@code p < kc}; zero for the padding lines of the last panel.
      */
     static void packLines(float[] src, int first, int lineStride, int elementStride,
-                          int lines, int kc, int w, float[] dst) {
+                          int lines, int kc, int w, float[] dst, int dstOff) {
         for (int q = 0; q * w < lines; q++) {
             int count = Math.min(w, lines - q * w);
-            int base = q * w * kc;
+            int base = dstOff + q * w * kc;
             int start = first + q * w * lineStride;
             if (lineStride == 1) {
                 // The w values needed at each p are adjacent in the source: one copy per p.

@@ -9,8 +9,10 @@ package org.siftfunnel.kernels.cpu.gemm;
  * {@code alpha == 0} or {@code k == 0} A and B are not read (BLAS semantics).
  *
  * <p>Large products use the packed GotoBLAS/BLIS algorithm ({@link PackedDriver}); small or
- * skinny ones (few rows or columns) go straight through unpacked kernels. Work is split over
- * batch entries or over row/column blocks of C on a shared fork/join pool.
+ * skinny ones (few rows or columns) go straight through unpacked kernels. With several threads
+ * (a shared fork/join pool; the caller works too), a batch is split over its entries, and a
+ * large product over row blocks of C that the threads take on demand while sharing each packed
+ * block of B.
  *
  * <p>Instances are immutable and thread-safe; packing buffers are per thread. C must not
  * overlap A or B.
@@ -22,8 +24,10 @@ public final class Sgemm {
 
     /** Below this many multiply-adds (summed over the batch), a second thread costs more than it saves. */
     static final long PARALLEL_MIN_MACS = 1L << 21;
-    /** Up to this many multiply-adds, packing costs more than it saves (row-major B). */
-    static final long SMALL_MACS = 1L << 19;
+    /** Up to this many multiply-adds, packing costs more than it saves (row-major A and B: about 100³). */
+    static final long SMALL_MACS = 1L << 20;
+    /** The same limit when A is transposed (its broadcasts then walk a column: about 80³). */
+    static final long SMALL_MACS_TRANSPOSED_A = 1L << 19;
     /** Up to this many multiply-adds, dot products beat packing (B given column by column). */
     static final long TINY_MACS = 1L << 13;
     /** Products with fewer rows than this (or than MR) are skinny: packed tiles would be mostly padding. */
@@ -151,8 +155,7 @@ public final class Sgemm {
             products[t] = n == 1 && m > 1 ? p.transposedColumn() : p;
         }
         long macs = products[0].macs();
-        int usable = threads;
-        if (usable == 1 || macs * batch < parallelMinMacs) {
+        if (threads == 1 || macs * batch < parallelMinMacs) {
             for (Product p : products) {
                 multiply(p);
             }
@@ -160,9 +163,9 @@ public final class Sgemm {
         }
         // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
         boolean disjointC = cBatchStride >= m * n;
-        if (batch > 1 && disjointC && (batch % usable == 0 || macs < parallelMinMacs)) {
-            int parts = Math.min(usable, batch);
-            WorkerPool.run(usable, parts, q -> {
+        if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
+            int parts = Math.min(threads, batch);
+            WorkerPool.run(threads, parts, q -> {
                 for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
                     multiply(products[t]);
                 }
@@ -192,9 +195,17 @@ public final class Sgemm {
         }
     }
 
-    /** One product split into blocks of rows or of columns of C, one block per thread. */
+    /**
+     * One product on all threads: the packed algorithm with a shared B when there are enough
+     * row blocks, otherwise fixed blocks of rows or columns of C, one per thread.
+     */
     private void multiplySplit(Product p) {
         boolean packed = choosePath(p) == Path.PACKED;
+        if (packed && p.m() >= 2 * threads * kernel.mr()) {
+            // Enough row blocks to hand out on demand: threads share the packed B.
+            PackedDriver.multiplyShared(kernel, blocking, p, threads);
+            return;
+        }
         boolean byColumns = p.n() >= p.m();
         int extent = byColumns ? p.n() : p.m();
         // Block edges on tile boundaries, so that no thread gets extra padded tiles.
@@ -236,13 +247,14 @@ public final class Sgemm {
                 return rowMajorB ? Path.DIRECT_ROW_MAJOR_B : Path.PACKED;
             }
             default -> {
-                // Thresholds measured on AVX-512 (see bench/README.md): the unpacked row-major-B
-                // kernel wins up to about 80³ and whenever m or n is below the skinny limit (the
-                // packed tiles would be mostly padding); the dot-product kernel is slower and
-                // only wins on tiny or skinny products.
+                // Thresholds measured on AVX-512: the unpacked row-major-B kernel wins up to
+                // about 100³ (80³ with a transposed A) and whenever m or n is below the skinny
+                // limit (the packed tiles would be mostly padding); the dot-product kernel is
+                // slower and only wins on tiny or skinny products.
                 boolean skinny = p.m() < Math.max(SKINNY_ROWS, kernel.mr())
                         || p.n() < Math.max(SKINNY_COLUMNS, kernel.nr() / 2);
-                if (rowMajorB && (skinny || p.macs() <= SMALL_MACS)) {
+                long smallLimit = p.aColStride() == 1 ? SMALL_MACS : SMALL_MACS_TRANSPOSED_A;
+                if (rowMajorB && (skinny || p.macs() <= smallLimit)) {
                     return Path.DIRECT_ROW_MAJOR_B;
                 }
                 if (dotLayout && (skinny || p.macs() <= TINY_MACS)) {

@@ -8,8 +8,8 @@
  * engine's {@code Backend.gemm} contract (row-major, optional transposes, alpha/beta,
  * batches with broadcast strides). {@link org.siftfunnel.kernels.cpu.gemm.VectorWidth}
  * forces a SIMD width (or the scalar path) so every code path can be tested on one machine.
- * All references to {@code jdk.incubator.vector} live in the {@code Vector*Kernel} classes,
- * which are only touched through {@code Kernels}, so a JVM without the module degrades to
- * the scalar kernel instead of failing.
+ * All references to {@code jdk.incubator.vector} live in {@code VectorKernelFactory}, the
+ * {@code Vector*Kernel} and the {@code DirectKernels*} classes, which are only reached through
+ * {@code Kernels}, so a JVM without the module degrades to the scalar kernel instead of failing.
  */
 package org.siftfunnel.kernels.cpu.gemm;
