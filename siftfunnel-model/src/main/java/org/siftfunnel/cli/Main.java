@@ -79,6 +79,7 @@ public final class Main {
         sb.append("usage: ./siftfunnel COMMAND [options]     (./siftfunnel COMMAND --help for its options)\n\n");
         sb.append("commands:\n");
         sb.append(String.format("  %-10s %s%n", "test", "run the whole test suite (mvn verify with JDK 25)"));
+        sb.append(String.format("  %-10s %s%n", "bench", "quick benchmarks: bench gemm|conv|train (see bench/README.md)"));
         for (Command c : commands.values()) {
             sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
         }
