@@ -36,6 +36,9 @@ import org.siftfunnel.engine.backend.UnaryOp;
  * intrinsic stub), which made training depend on JIT timing. The versions here use only
  * operations that IEEE 754 defines exactly (add, multiply, divide, fused multiply-add,
  * min/max, comparisons, integer bit operations), so every JIT tier gives the same bits.
+ * For the same reason sums across lanes add lane by lane in a fixed order instead of using
+ * {@code reduceLanes(ADD)}, whose order the Vector API leaves open: C2 adds the lanes of some
+ * widths pairwise, the interpreter in sequence.
  *
  * <p>No method here takes or returns a vector, not even to load one or to broadcast a
  * constant: C2 stops inlining small methods once a compilation has grown large (which the
@@ -747,7 +750,10 @@ final class VectorArrayKernels implements ArrayKernels {
                 acc0 = acc0.add(fromArray(S, x, i));
                 acc1 = acc1.add(fromArray(S, x, i + V));
             }
-            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            FloatVector acc = acc0.add(acc1);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; i < off + n; i++) {
             total += x[i];
@@ -892,7 +898,9 @@ final class VectorArrayKernels implements ArrayKernels {
                     d.intoArray(y, i);
                 }
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (int t = i; t < off + n; t++) {
             double e = Math.exp(x[t] - m);
@@ -999,7 +1007,9 @@ final class VectorArrayKernels implements ArrayKernels {
                 FloatVector g = fromArray(S, gy, i);
                 acc = log ? acc.add(g) : g.fma(fromArray(S, y, i), acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; i < off + n; i++) {
             total += log ? gy[i] : (double) gy[i] * y[i];
@@ -1075,7 +1085,9 @@ final class VectorArrayKernels implements ArrayKernels {
                 FloatVector d = fromArray(S, x, i).sub(mean);
                 acc = d.fma(d, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; i < off + n; i++) {
             double d = x[i] - mean;
@@ -1095,7 +1107,9 @@ final class VectorArrayKernels implements ArrayKernels {
             for (; i < blockEnd; i += V) {
                 acc = fromArray(S, g, i).fma(fromArray(S, x, i).sub(mean), acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; i < off + n; i++) {
             total += (double) g[i] * (x[i] - mean);
@@ -1169,10 +1183,12 @@ final class VectorArrayKernels implements ArrayKernels {
                 s2 = d2.fma(d2, s2);
                 s3 = d3.fma(d3, s3);
             }
-            t0 += s0.reduceLanes(VectorOperators.ADD);
-            t1 += s1.reduceLanes(VectorOperators.ADD);
-            t2 += s2.reduceLanes(VectorOperators.ADD);
-            t3 += s3.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                t0 += s0.lane(lane);
+                t1 += s1.lane(lane);
+                t2 += s2.lane(lane);
+                t3 += s3.lane(lane);
+            }
         }
         for (; k < d; k++) {
             double vb = x[b + k];
@@ -1202,7 +1218,9 @@ final class VectorArrayKernels implements ArrayKernels {
                 FloatVector diff = fromArray(S, x, aOff + k).sub(fromArray(S, x, bOff + k));
                 acc = diff.fma(diff, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; k < d; k++) {
             double diff = x[aOff + k] - x[bOff + k];
