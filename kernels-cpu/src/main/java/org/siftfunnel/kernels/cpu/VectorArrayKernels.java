@@ -197,6 +197,7 @@ final class VectorArrayKernels implements ArrayKernels {
                 .mul(z);
         FloatVector halfSquare = f.mul(f).mul(0.5f);
         FloatVector low = s.fma(halfSquare.add(poly), e.fma(broadcast(S, LN2_LO), c));
+        // ln(1 ± 0) keeps the sign of the zero; for ln x the −∞ below replaces it.
         e.fma(broadcast(S, LN2_HI), f.sub(halfSquare.sub(low)))
                 .blend(x, x.compare(VectorOperators.EQ, 0f))
                 .blend(Float.NaN, u.compare(VectorOperators.LT, 0f))
@@ -302,10 +303,7 @@ final class VectorArrayKernels implements ArrayKernels {
         return i;
     }
 
-    /**
-     * EXP, LOG and TANH, one loop each: C2 keeps vectors in registers only when no value of
-     * vector type has to merge from many branches.
-     */
+    /** EXP, LOG and TANH: one loop each around its elementary function, with no switch inside. */
     private static int transcendental(UnaryOp op, float[] x, float[] out, int from, int to) {
         return switch (op) {
             case EXP -> expLoop(x, out, from, to);
