@@ -2,7 +2,6 @@ package org.siftfunnel.kernels.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -195,10 +194,22 @@ final class DirectKernels128 {
             s2 = x.fma(FloatVector.fromArray(S, b, b2 + p, mask), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b3 + p, mask), s3);
         }
-        store(s0.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci);
-        store(s1.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci + 1);
-        store(s2.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci + 2);
-        store(s3.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci + 3);
+        // Lanes added one by one: reduceLanes(ADD) adds them in a different order in C2 code
+        // than in the interpreter, which made results depend on JIT timing.
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (int lane = 0; lane < V; lane++) {
+            t0 += s0.lane(lane);
+            t1 += s1.lane(lane);
+            t2 += s2.lane(lane);
+            t3 += s3.lane(lane);
+        }
+        store(t0, alpha, beta, c, ci);
+        store(t1, alpha, beta, c, ci + 1);
+        store(t2, alpha, beta, c, ci + 2);
+        store(t3, alpha, beta, c, ci + 3);
     }
 
     /** One output {@code C[ci]}. */
@@ -213,7 +224,11 @@ final class DirectKernels128 {
             VectorMask<Float> mask = S.indexInRange(p, k);
             s = FloatVector.fromArray(S, a, ai + p, mask).fma(FloatVector.fromArray(S, b, bj + p, mask), s);
         }
-        store(s.reduceLanes(VectorOperators.ADD), alpha, beta, c, ci);
+        float t = 0f;
+        for (int lane = 0; lane < V; lane++) {
+            t += s.lane(lane);
+        }
+        store(t, alpha, beta, c, ci);
     }
 
     private static void store(float sum, float alpha, float beta, float[] c, int ci) {
