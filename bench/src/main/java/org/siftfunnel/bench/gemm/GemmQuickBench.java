@@ -18,7 +18,7 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * </pre>
  * Options: {@code --size N[,N...]} (default 1024), {@code --threads T[,T...]} (default 1 and
  * the default thread count), {@code --width auto|scalar|128|256|512}, {@code --trans NN|NT|TN|TT},
- * {@code --rounds R} (default 7), {@code --warmup-ms MS} (default 1500).
+ * {@code --rounds R} (default 7), {@code --warmup-ms MS} (default 3000).
  */
 public final class GemmQuickBench {
 
@@ -96,7 +96,7 @@ public final class GemmQuickBench {
         VectorWidth width = VectorWidth.AUTO;
         String trans = "NN";
         int rounds = 7;
-        long warmup = 1500;
+        long warmup = 3000;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {

@@ -51,6 +51,9 @@ class SgemmTest {
         for (Sgemm.PathChoice paths : Sgemm.PathChoice.values()) {
             Sgemm sgemm = splitting(threads, width, paths, null);
             for (int[] s : SHAPES) {
+                if (paths != Sgemm.PathChoice.AUTO && (long) s[0] * s[1] * s[2] > 200L * 200 * 200) {
+                    continue; // 257³ is packed under AUTO anyway; forcing a path there only costs time
+                }
                 for (int trans = 0; trans < 4; trans++) {
                     checkSingle(sgemm, trans >= 2, (trans & 1) == 1, s[0], s[1], s[2], 1f, 0f,
                             paths + " " + s[0] + "x" + s[1] + "x" + s[2]);
