@@ -1,12 +1,14 @@
 package org.siftfunnel.bench.train;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Times a full training step ({@link TrainStep}) without JMH and prints milliseconds per step:
  * a few warm-up steps, then {@code --steps} timed steps, reporting the best, the median and
- * the mean.
+ * the mean wall time, and the process CPU time per step (all threads, JIT and GC included),
+ * which is the steadier figure on a machine shared with other work.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -23,11 +25,12 @@ public final class TrainStepQuickBench {
     }
 
     /** Best, median and mean of timed steps, in milliseconds. */
-    public record Result(String setup, double bestMs, double medianMs, double meanMs, int steps) {
+    public record Result(String setup, double bestMs, double medianMs, double meanMs, double cpuMsPerStep, int steps) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "train step %s: best %.1f ms, median %.1f ms, mean %.1f ms over %d steps",
-                    setup, bestMs, medianMs, meanMs, steps);
+            return String.format(Locale.ROOT,
+                    "train step %s: best %.1f ms, median %.1f ms, mean %.1f ms over %d steps; process CPU %.1f ms/step",
+                    setup, bestMs, medianMs, meanMs, steps, cpuMsPerStep);
         }
     }
 
@@ -42,6 +45,7 @@ public final class TrainStepQuickBench {
             sink += step.run();
         }
         double[] ms = new double[steps];
+        long cpu0 = processCpuNanos();
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
             sink += step.run();
@@ -50,9 +54,18 @@ public final class TrainStepQuickBench {
         if (Float.isNaN(sink)) {
             System.err.println("warning: the loss became NaN during the benchmark");
         }
+        double cpuMs = (processCpuNanos() - cpu0) / 1e6 / steps;
         double mean = Arrays.stream(ms).average().orElse(0);
         Arrays.sort(ms);
-        return new Result(step.describe(), ms[0], ms[steps / 2], mean, steps);
+        return new Result(step.describe(), ms[0], ms[steps / 2], mean, cpuMs, steps);
+    }
+
+    /** CPU time of this process so far (NaN-free: -1 when the platform does not report it). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     public static void main(String[] args) {

@@ -26,7 +26,8 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * its own buffers and a single-threaded GEMM); smaller batches (inference on one image) run
  * their groups one after another, with the GEMM, im2col and col2im spread over the threads. The
  * transposed convolution of the decoders runs here as {@link #backwardInput} of the equivalent
- * convolution.
+ * convolution. Stride-1 convolutions with very few output channels skip im2col altogether
+ * ({@link DirectConvolution}).
  */
 final class Convolution {
 
@@ -44,6 +45,7 @@ final class Convolution {
     private final Sgemm parallelGemm;
     private final ArrayKernels kernels;
     private final int maxColumnFloats;
+    private final DirectConvolution direct;
 
     Convolution(Parallel parallel, Sgemm serialGemm, Sgemm parallelGemm, ArrayKernels kernels, int maxColumnFloats) {
         if (maxColumnFloats < 1) {
@@ -54,6 +56,7 @@ final class Convolution {
         this.parallelGemm = parallelGemm;
         this.kernels = kernels;
         this.maxColumnFloats = maxColumnFloats;
+        this.direct = new DirectConvolution(parallel, kernels);
     }
 
     /**
@@ -140,6 +143,10 @@ final class Convolution {
     // ================================================================ forward
 
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.forward(x, w, bias, y, g);
+            return;
+        }
         Plan p = plan(g);
         forGroups(p, part -> (first, count, ws, gemm, spread) -> forwardGroup(p, x, w, bias, y, first, count, ws, gemm, spread));
     }
@@ -259,6 +266,10 @@ final class Convolution {
     // ================================================================ gradient to the input
 
     void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.backwardInput(gy, w, gx, g);
+            return;
+        }
         Plan p = plan(g);
         forGroups(p, part -> (first, count, ws, gemm, spread) -> backwardInputGroup(p, gy, w, gx, first, count, ws, gemm, spread));
     }
@@ -320,6 +331,10 @@ final class Convolution {
     // ================================================================ gradient to the weight
 
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.backwardWeight(x, gy, gw, g);
+            return;
+        }
         Plan p = plan(g);
         int size = g.outChannels() * p.rows();
         if (splitOverImages(g)) {
