@@ -7,7 +7,9 @@ import org.siftfunnel.engine.backend.PoolGeometry;
 /**
  * Max and average pooling and their adjoints, plane by plane (planes spread over the
  * threads). Windows are small (2×2, 3×3) and strided, which suits scalar loops better than
- * vectors; tie-breaking, NaN handling and padding follow the reference backend exactly.
+ * vectors; tie-breaking, NaN handling and padding follow the reference backend exactly. The
+ * 2×2, stride-2, unpadded max pooling of every CNN block has its own loop over pairs of input
+ * rows, without the general loop's per-element bounds tests.
  */
 final class Pooling {
 
@@ -22,11 +24,65 @@ final class Pooling {
     }
 
     void maxPool(float[] x, float[] y, float[] switches, PoolGeometry g) {
+        boolean pairs = g.kH() == 2 && g.kW() == 2 && g.strideH() == 2 && g.strideW() == 2
+                && g.padH() == 0 && g.padW() == 0;
         parallel.forRange(g.planes(), work(g), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
-                maxPlane(x, y, switches, g, p);
+                if (pairs) {
+                    maxPlane2x2(x, y, switches, g, p);
+                } else {
+                    maxPlane(x, y, switches, g, p);
+                }
             }
         });
+    }
+
+    /**
+     * {@link #maxPlane} for 2×2 windows at stride 2 without padding (all four inputs of every
+     * window exist). The visiting order, and so the choice among ties and NaNs, is the general
+     * loop's: a, b on the first row, then c, d on the second; a value wins if it is greater or
+     * NaN, and a NaN ends its row.
+     */
+    private static void maxPlane2x2(float[] x, float[] y, float[] switches, PoolGeometry g, int p) {
+        int inW = g.inW();
+        int outW = g.outW();
+        int plane = p * g.inH() * inW;
+        for (int oy = 0; oy < g.outH(); oy++) {
+            int top = 2 * oy * inW;
+            int r0 = plane + top;
+            int r1 = r0 + inW;
+            int o = (p * g.outH() + oy) * outW;
+            for (int ox = 0; ox < outW; ox++, o++) {
+                int i = 2 * ox;
+                float best = x[r0 + i];
+                int where = 0;
+                if (!Float.isNaN(best)) {
+                    float b = x[r0 + i + 1];
+                    if (b > best || Float.isNaN(b)) {
+                        best = b;
+                        where = 1;
+                    }
+                }
+                float c = x[r1 + i];
+                boolean rowEnded = Float.isNaN(c);
+                if (c > best || Float.isNaN(c)) {
+                    best = c;
+                    where = inW;
+                    rowEnded = Float.isNaN(c);
+                }
+                if (!rowEnded) {
+                    float d = x[r1 + i + 1];
+                    if (d > best || Float.isNaN(d)) {
+                        best = d;
+                        where = inW + 1;
+                    }
+                }
+                y[o] = best;
+                if (switches != null) {
+                    switches[o] = top + i + where;
+                }
+            }
+        }
     }
 
     private static void maxPlane(float[] x, float[] y, float[] switches, PoolGeometry g, int p) {
