@@ -85,6 +85,14 @@ interface ArrayKernels {
     /** {@code gx[i] = k·(gy[i] − a − (x[i] − mean)·b)} over [off, off+n): the batch-norm input gradient. */
     void batchNormInputGradient(float[] x, float[] gy, float[] gx, int off, int n, float mean, float k, float a, float b);
 
+    // ---------------------------------------------------------------- dot products and axpy (direct convolution)
+
+    /** {@code Σ_i a[aOff+i]·b[bOff+i]} for {@code i < n}, accumulated in double across short float blocks. */
+    double dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y[yOff+i] += alpha·x[xOff+i]} for {@code i < n}; the ranges must not overlap. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
     // ---------------------------------------------------------------- distances
 
     /**

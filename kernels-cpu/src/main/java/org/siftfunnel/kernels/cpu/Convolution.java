@@ -7,32 +7,45 @@ import org.siftfunnel.engine.backend.ConvGeometry;
 import org.siftfunnel.kernels.cpu.gemm.Sgemm;
 
 /**
- * 2-D convolution as GEMM. Per image, the im2col matrix {@code col [C·kH·kW, pixels]} turns the
+ * 2-D convolution as GEMM. The im2col matrix {@code col [C·kH·kW, pixels]} turns the
  * convolution into {@code y = W·col}; the gradient to the input is {@code col2im(Wᵀ·gy)} and
- * the gradient to the weight is {@code Σ_images gy·colᵀ}. A 1×1, stride-1, unpadded
- * convolution skips im2col altogether: the input plane already is the matrix.
+ * the gradient to the weight is {@code Σ gy·colᵀ}.
  *
- * <p>When the whole im2col matrix of one image would exceed {@code maxColumnFloats}, it is
- * built and consumed in tiles of output pixels. Batches of at least as many images as threads
- * are split over the images (each thread with its own buffers and a single-threaded GEMM);
- * smaller batches (inference on one image) go image by image, with the GEMM, im2col and
- * col2im spread over the threads instead. The transposed convolution of the decoders runs
- * here as {@link #backwardInput} of the equivalent convolution.
+ * <p>Images go in groups: the im2col matrices of g images sit side by side in one matrix
+ * {@code [C·kH·kW, g·pixels]}, so that one GEMM serves the whole group. This matters for the
+ * deep layers of a CNN, whose planes are small (4×4 to 16×16 pixels): one GEMM per image would
+ * re-pack the whole weight matrix for a product only a few dozen columns wide. The group is as
+ * large as fits {@code maxColumnFloats} (the column matrix plus the GEMM's output, per thread);
+ * the GEMM's [Cout, g·pixels] result is then scattered into the NCHW output (bias added on the
+ * way), and gy is gathered into the same layout for the two gradients. A 1×1, stride-1,
+ * unpadded convolution on planes of at least {@value #POINTWISE_DIRECT_PIXELS} pixels skips all
+ * copies: the input plane already is the matrix. When the im2col matrix of a single image
+ * exceeds the limit, it is built and consumed in tiles of output pixels instead.
+ *
+ * <p>Batches of at least as many images as threads are split over the images (each thread with
+ * its own buffers and a single-threaded GEMM); smaller batches (inference on one image) run
+ * their groups one after another, with the GEMM, im2col and col2im spread over the threads. The
+ * transposed convolution of the decoders runs here as {@link #backwardInput} of the equivalent
+ * convolution. Stride-1 convolutions with very few output channels skip im2col altogether
+ * ({@link DirectConvolution}).
  */
 final class Convolution {
 
-    /** Default cap on one thread's im2col tile: 4 MiB. */
+    /** Default cap on one thread's column matrix plus GEMM output: 4 MiB. */
     static final int DEFAULT_MAX_COLUMN_FLOATS = 1 << 20;
     /** Below this many multiply-adds per call, threads cost more than they save. */
     private static final long MIN_PARALLEL_MACS = 1L << 18;
     /** Tiles are whole multiples of this many pixels (one 512-bit vector), when tiled at all. */
     private static final int TILE_ALIGN = 16;
+    /** 1×1 convolutions on planes at least this large run image by image, straight on the input. */
+    static final int POINTWISE_DIRECT_PIXELS = 256;
 
     private final Parallel parallel;
     private final Sgemm serialGemm;
     private final Sgemm parallelGemm;
     private final ArrayKernels kernels;
     private final int maxColumnFloats;
+    private final DirectConvolution direct;
 
     Convolution(Parallel parallel, Sgemm serialGemm, Sgemm parallelGemm, ArrayKernels kernels, int maxColumnFloats) {
         if (maxColumnFloats < 1) {
@@ -43,6 +56,7 @@ final class Convolution {
         this.parallelGemm = parallelGemm;
         this.kernels = kernels;
         this.maxColumnFloats = maxColumnFloats;
+        this.direct = new DirectConvolution(parallel, kernels);
     }
 
     /**
@@ -51,9 +65,16 @@ final class Convolution {
      * @param rows      rows of the im2col matrix, C·kH·kW
      * @param pixels    output pixels per image, outH·outW
      * @param pointwise 1×1, stride 1, no padding: the input plane is the im2col matrix
+     * @param group     most images per GEMM (1 when tiled or when a 1×1 runs on the input directly)
      * @param tile      output pixels per im2col tile (== pixels when not tiled)
      */
-    private record Plan(ConvGeometry g, int rows, int pixels, int imageIn, int imageOut, boolean pointwise, int tile) {
+    private record Plan(ConvGeometry g, int rows, int pixels, int imageIn, int imageOut, boolean pointwise,
+                        int group, int tile) {
+
+        /** A single image whose 1×1 convolution needs no column matrix. */
+        boolean direct(int images) {
+            return pointwise && images == 1;
+        }
     }
 
     private Plan plan(ConvGeometry g) {
@@ -61,14 +82,21 @@ final class Convolution {
         int pixels = g.outH() * g.outW();
         boolean pointwise = g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.padH() == 0 && g.padW() == 0 && g.outH() == g.inH() && g.outW() == g.inW();
+        int group = 1;
         int tile = pixels;
-        if (!pointwise && (long) rows * pixels > maxColumnFloats) {
+        long perImage = (long) (rows + g.outChannels()) * pixels;
+        if (pointwise && pixels >= POINTWISE_DIRECT_PIXELS) {
+            group = 1;
+        } else if (perImage <= maxColumnFloats) {
+            group = (int) Math.min(g.batch(), maxColumnFloats / perImage);
+        } else if (!pointwise && (long) rows * pixels > maxColumnFloats) {
             long tiles = ((long) rows * pixels + maxColumnFloats - 1) / maxColumnFloats;
             int t = (int) ((pixels + tiles - 1) / tiles);
             t = (t + TILE_ALIGN - 1) / TILE_ALIGN * TILE_ALIGN;
             tile = Math.max(1, Math.min(pixels, t));
         }
-        return new Plan(g, rows, pixels, g.inChannels() * g.inH() * g.inW(), g.outChannels() * pixels, pointwise, tile);
+        return new Plan(g, rows, pixels, g.inChannels() * g.inH() * g.inW(), g.outChannels() * pixels, pointwise,
+                group, tile);
     }
 
     /** Whole images per thread: enough images, enough work, and an even enough split. */
@@ -78,50 +106,151 @@ final class Convolution {
         return threads > 1 && g.macs() >= MIN_PARALLEL_MACS && n >= threads && (n % threads == 0 || n >= 4 * threads);
     }
 
-    // ================================================================ forward
+    /** Work on images [first, first + count), which form one group. */
+    @FunctionalInterface
+    private interface GroupBody {
+        void run(int first, int count, ConvWorkspace ws, Sgemm gemm, boolean spread);
+    }
 
-    void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
-        Plan p = plan(g);
-        if (splitOverImages(g)) {
-            parallel.forParts(parallel.threads(), g.batch(), (part, from, to) -> {
-                ConvWorkspace ws = ConvWorkspace.current();
-                for (int b = from; b < to; b++) {
-                    forwardImage(p, x, w, bias, y, b, ws, serialGemm, false);
-                }
-            });
+    /**
+     * Runs {@code body} over the batch in groups of at most {@code p.group()} images: per thread
+     * over its share of the images when the batch is split, else over the whole batch on the
+     * calling thread with the threaded GEMM. Groups of a range are made as even as possible.
+     * {@code part} receives the part index (0 on the unsplit path) before its groups run.
+     */
+    private void forGroups(Plan p, java.util.function.IntFunction<GroupBody> part) {
+        if (splitOverImages(p.g())) {
+            parallel.forParts(parallel.threads(), p.g().batch(), (q, from, to) ->
+                    groups(p, from, to, part.apply(q), ConvWorkspace.current(), serialGemm, false));
         } else {
-            ConvWorkspace ws = ConvWorkspace.current();
-            for (int b = 0; b < g.batch(); b++) {
-                forwardImage(p, x, w, bias, y, b, ws, parallelGemm, true);
-            }
+            groups(p, 0, p.g().batch(), part.apply(0), ConvWorkspace.current(), parallelGemm, true);
         }
     }
 
-    private void forwardImage(Plan p, float[] x, float[] w, float[] bias, float[] y, int b, ConvWorkspace ws,
+    private static void groups(Plan p, int from, int to, GroupBody body, ConvWorkspace ws, Sgemm gemm, boolean spread) {
+        int n = to - from;
+        if (n <= 0) {
+            return;
+        }
+        int count = (n + p.group() - 1) / p.group();
+        for (int q = 0; q < count; q++) {
+            int first = from + (int) ((long) n * q / count);
+            int next = from + (int) ((long) n * (q + 1) / count);
+            body.run(first, next - first, ws, gemm, spread);
+        }
+    }
+
+    // ================================================================ forward
+
+    void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.forward(x, w, bias, y, g);
+            return;
+        }
+        Plan p = plan(g);
+        forGroups(p, part -> (first, count, ws, gemm, spread) -> forwardGroup(p, x, w, bias, y, first, count, ws, gemm, spread));
+    }
+
+    private void forwardGroup(Plan p, float[] x, float[] w, float[] bias, float[] y, int first, int count,
+                              ConvWorkspace ws, Sgemm gemm, boolean spread) {
+        int k = p.g().outChannels();
+        if (p.tile() < p.pixels()) {
+            forwardTiled(p, x, w, bias, y, first, ws, gemm, spread);
+            return;
+        }
+        int yOff = first * p.imageOut();
+        if (p.direct(count)) {
+            gemm.gemm(false, false, 1, k, p.pixels(), p.rows(), 1f, w, 0, 0, x, first * p.imageIn(), 0, 0f, y, yOff, 0);
+            addBias(bias, y, yOff, k, p.pixels(), 0, p.pixels());
+            return;
+        }
+        int ld = count * p.pixels();
+        float[] col = ws.columns(p.rows() * ld);
+        columns(p, x, first, count, col, spread);
+        if (count == 1) {
+            gemm.gemm(false, false, 1, k, ld, p.rows(), 1f, w, 0, 0, col, 0, 0, 0f, y, yOff, 0);
+            addBias(bias, y, yOff, k, p.pixels(), 0, p.pixels());
+            return;
+        }
+        float[] out = ws.tile(k * ld);
+        gemm.gemm(false, false, 1, k, ld, p.rows(), 1f, w, 0, 0, col, 0, 0, 0f, out, 0, 0);
+        scatter(p, out, bias, y, first, count);
+    }
+
+    /** One image whose column matrix is built and multiplied tile by tile. */
+    private void forwardTiled(Plan p, float[] x, float[] w, float[] bias, float[] y, int b, ConvWorkspace ws,
                               Sgemm gemm, boolean spread) {
         int k = p.g().outChannels();
         int xOff = b * p.imageIn();
         int yOff = b * p.imageOut();
-        if (p.pointwise()) {
-            gemm.gemm(false, false, 1, k, p.pixels(), p.rows(), 1f, w, 0, 0, x, xOff, 0, 0f, y, yOff, 0);
-            addBias(bias, y, yOff, k, p.pixels(), 0, p.pixels());
-            return;
-        }
         for (int p0 = 0; p0 < p.pixels(); p0 += p.tile()) {
             int t = Math.min(p.tile(), p.pixels() - p0);
             float[] col = ws.columns(p.rows() * t);
-            im2col(p, x, xOff, p0, t, col, spread);
-            if (t == p.pixels()) {
-                gemm.gemm(false, false, 1, k, t, p.rows(), 1f, w, 0, 0, col, 0, 0, 0f, y, yOff, 0);
-            } else {
-                float[] out = ws.tile(k * t);
-                gemm.gemm(false, false, 1, k, t, p.rows(), 1f, w, 0, 0, col, 0, 0, 0f, out, 0, 0);
-                for (int c = 0; c < k; c++) {
-                    System.arraycopy(out, c * t, y, yOff + c * p.pixels() + p0, t);
-                }
+            unfold(p, x, xOff, p0, t, col, 0, t, spread, false);
+            float[] out = ws.tile(k * t);
+            gemm.gemm(false, false, 1, k, t, p.rows(), 1f, w, 0, 0, col, 0, 0, 0f, out, 0, 0);
+            for (int c = 0; c < k; c++) {
+                System.arraycopy(out, c * t, y, yOff + c * p.pixels() + p0, t);
             }
             addBias(bias, y, yOff, k, p.pixels(), p0, t);
         }
+    }
+
+    /** The column matrix [rows, count·pixels] of images [first, first + count). */
+    private void columns(Plan p, float[] x, int first, int count, float[] col, boolean spread) {
+        int ld = count * p.pixels();
+        for (int j = 0; j < count; j++) {
+            int xOff = (first + j) * p.imageIn();
+            if (p.pointwise()) {
+                for (int c = 0; c < p.rows(); c++) {
+                    System.arraycopy(x, xOff + c * p.pixels(), col, c * ld + j * p.pixels(), p.pixels());
+                }
+            } else {
+                unfold(p, x, xOff, 0, p.pixels(), col, j * p.pixels(), ld, spread, false);
+            }
+        }
+    }
+
+    /** Copies the GEMM's [Cout, count·pixels] result into the NCHW output, adding the bias. */
+    private static void scatter(Plan p, float[] out, float[] bias, float[] y, int first, int count) {
+        int k = p.g().outChannels();
+        int pixels = p.pixels();
+        int ld = count * pixels;
+        for (int j = 0; j < count; j++) {
+            for (int c = 0; c < k; c++) {
+                int src = c * ld + j * pixels;
+                int dst = (first + j) * p.imageOut() + c * pixels;
+                if (bias == null) {
+                    System.arraycopy(out, src, y, dst, pixels);
+                } else {
+                    float b = bias[c];
+                    for (int i = 0; i < pixels; i++) {
+                        y[dst + i] = out[src + i] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * gy of images [first, first + count) as one [Cout, count·pixels] matrix: gy itself for a
+     * single image, else a copy in the thread's tile buffer. Returns the array; the offset is
+     * {@code first·imageOut} for a single image and 0 otherwise.
+     */
+    private static float[] gathered(Plan p, float[] gy, int first, int count, ConvWorkspace ws) {
+        if (count == 1) {
+            return gy;
+        }
+        int k = p.g().outChannels();
+        int pixels = p.pixels();
+        int ld = count * pixels;
+        float[] m = ws.tile(k * ld);
+        for (int j = 0; j < count; j++) {
+            for (int c = 0; c < k; c++) {
+                System.arraycopy(gy, (first + j) * p.imageOut() + c * pixels, m, c * ld + j * pixels, pixels);
+            }
+        }
+        return m;
     }
 
     private void addBias(float[] bias, float[] y, int yOff, int channels, int pixels, int p0, int t) {
@@ -137,43 +266,56 @@ final class Convolution {
     // ================================================================ gradient to the input
 
     void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.backwardInput(gy, w, gx, g);
+            return;
+        }
         Plan p = plan(g);
-        if (splitOverImages(g)) {
-            parallel.forParts(parallel.threads(), g.batch(), (part, from, to) -> {
-                ConvWorkspace ws = ConvWorkspace.current();
-                for (int b = from; b < to; b++) {
-                    backwardInputImage(p, gy, w, gx, b, ws, serialGemm, false);
+        forGroups(p, part -> (first, count, ws, gemm, spread) -> backwardInputGroup(p, gy, w, gx, first, count, ws, gemm, spread));
+    }
+
+    private void backwardInputGroup(Plan p, float[] gy, float[] w, float[] gx, int first, int count,
+                                    ConvWorkspace ws, Sgemm gemm, boolean spread) {
+        int k = p.g().outChannels();
+        if (p.tile() < p.pixels()) {
+            backwardInputTiled(p, gy, w, gx, first, ws, gemm, spread);
+            return;
+        }
+        if (p.direct(count)) {
+            gemm.gemm(true, false, 1, p.rows(), p.pixels(), k, 1f, w, 0, 0, gy, first * p.imageOut(), 0, 0f,
+                    gx, first * p.imageIn(), 0);
+            return;
+        }
+        int ld = count * p.pixels();
+        float[] src = gathered(p, gy, first, count, ws);
+        int srcOff = count == 1 ? first * p.imageOut() : 0;
+        float[] col = ws.columns(p.rows() * ld);
+        gemm.gemm(true, false, 1, p.rows(), ld, k, 1f, w, 0, 0, src, srcOff, 0, 0f, col, 0, 0);
+        for (int j = 0; j < count; j++) {
+            int gxOff = (first + j) * p.imageIn();
+            if (p.pointwise()) {
+                for (int c = 0; c < p.rows(); c++) {
+                    System.arraycopy(col, c * ld + j * p.pixels(), gx, gxOff + c * p.pixels(), p.pixels());
                 }
-            });
-        } else {
-            ConvWorkspace ws = ConvWorkspace.current();
-            for (int b = 0; b < g.batch(); b++) {
-                backwardInputImage(p, gy, w, gx, b, ws, parallelGemm, true);
+            } else {
+                Arrays.fill(gx, gxOff, gxOff + p.imageIn(), 0f);
+                unfold(p, gx, gxOff, 0, p.pixels(), col, j * p.pixels(), ld, spread, true);
             }
         }
     }
 
-    private void backwardInputImage(Plan p, float[] gy, float[] w, float[] gx, int b, ConvWorkspace ws,
+    private void backwardInputTiled(Plan p, float[] gy, float[] w, float[] gx, int b, ConvWorkspace ws,
                                     Sgemm gemm, boolean spread) {
         int k = p.g().outChannels();
         int gxOff = b * p.imageIn();
         int gyOff = b * p.imageOut();
-        if (p.pointwise()) {
-            gemm.gemm(true, false, 1, p.rows(), p.pixels(), k, 1f, w, 0, 0, gy, gyOff, 0, 0f, gx, gxOff, 0);
-            return;
-        }
         Arrays.fill(gx, gxOff, gxOff + p.imageIn(), 0f);
         for (int p0 = 0; p0 < p.pixels(); p0 += p.tile()) {
             int t = Math.min(p.tile(), p.pixels() - p0);
-            float[] src = gy;
-            int srcOff = gyOff;
-            if (t < p.pixels()) {
-                src = gatherTile(gy, gyOff, k, p.pixels(), p0, t, ws);
-                srcOff = 0;
-            }
+            float[] src = gatherTile(gy, gyOff, k, p.pixels(), p0, t, ws);
             float[] col = ws.columns(p.rows() * t);
-            gemm.gemm(true, false, 1, p.rows(), t, k, 1f, w, 0, 0, src, srcOff, 0, 0f, col, 0, 0);
-            col2im(p, col, p0, t, gx, gxOff, spread);
+            gemm.gemm(true, false, 1, p.rows(), t, k, 1f, w, 0, 0, src, 0, 0, 0f, col, 0, 0);
+            unfold(p, gx, gxOff, p0, t, col, 0, t, spread, true);
         }
     }
 
@@ -189,151 +331,89 @@ final class Convolution {
     // ================================================================ gradient to the weight
 
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
+        if (DirectConvolution.applies(g)) {
+            direct.backwardWeight(x, gy, gw, g);
+            return;
+        }
         Plan p = plan(g);
         int size = g.outChannels() * p.rows();
         if (splitOverImages(g)) {
             int parts = parallel.threads();
             // Owned by this call's thread, which waits while the other parts fill them.
             float[][] partials = ConvWorkspace.current().partials(parts - 1, size);
-            parallel.forParts(parts, g.batch(), (part, from, to) -> {
+            boolean[] started = new boolean[parts];
+            forGroups(p, part -> (first, count, ws, gemm, spread) -> {
                 float[] acc = part == 0 ? gw : partials[part - 1];
-                ConvWorkspace ws = ConvWorkspace.current();
-                for (int b = from; b < to; b++) {
-                    weightImage(p, x, gy, acc, b == from ? 0f : 1f, b, ws, serialGemm, false);
-                }
+                weightGroup(p, x, gy, acc, started[part] ? 1f : 0f, first, count, ws, gemm, spread);
+                started[part] = true;
             });
             for (int q = 0; q < parts - 1; q++) {
-                kernels.binary(BinaryOp.ADD, gw, 0, partials[q], 0, gw, 0, size);
+                if (started[q + 1]) {
+                    kernels.binary(BinaryOp.ADD, gw, 0, partials[q], 0, gw, 0, size);
+                }
             }
         } else {
-            ConvWorkspace ws = ConvWorkspace.current();
-            for (int b = 0; b < g.batch(); b++) {
-                weightImage(p, x, gy, gw, b == 0 ? 0f : 1f, b, ws, parallelGemm, true);
-            }
+            boolean[] started = new boolean[1];
+            forGroups(p, part -> (first, count, ws, gemm, spread) -> {
+                weightGroup(p, x, gy, gw, started[0] ? 1f : 0f, first, count, ws, gemm, spread);
+                started[0] = true;
+            });
         }
     }
 
-    /** {@code acc = gy_b · col_bᵀ + beta·acc}. */
-    private void weightImage(Plan p, float[] x, float[] gy, float[] acc, float beta, int b, ConvWorkspace ws,
+    /** {@code acc = Σ_group gy_b · col_bᵀ + beta·acc}. */
+    private void weightGroup(Plan p, float[] x, float[] gy, float[] acc, float beta, int first, int count,
+                             ConvWorkspace ws, Sgemm gemm, boolean spread) {
+        int k = p.g().outChannels();
+        if (p.tile() < p.pixels()) {
+            weightTiled(p, x, gy, acc, beta, first, ws, gemm, spread);
+            return;
+        }
+        if (p.direct(count)) {
+            gemm.gemm(false, true, 1, k, p.rows(), p.pixels(), 1f, gy, first * p.imageOut(), 0,
+                    x, first * p.imageIn(), 0, beta, acc, 0, 0);
+            return;
+        }
+        int ld = count * p.pixels();
+        float[] col = ws.columns(p.rows() * ld);
+        columns(p, x, first, count, col, spread);
+        float[] src = gathered(p, gy, first, count, ws);
+        int srcOff = count == 1 ? first * p.imageOut() : 0;
+        gemm.gemm(false, true, 1, k, p.rows(), ld, 1f, src, srcOff, 0, col, 0, 0, beta, acc, 0, 0);
+    }
+
+    private void weightTiled(Plan p, float[] x, float[] gy, float[] acc, float beta, int b, ConvWorkspace ws,
                              Sgemm gemm, boolean spread) {
         int k = p.g().outChannels();
         int xOff = b * p.imageIn();
         int gyOff = b * p.imageOut();
-        if (p.pointwise()) {
-            gemm.gemm(false, true, 1, k, p.rows(), p.pixels(), 1f, gy, gyOff, 0, x, xOff, 0, beta, acc, 0, 0);
-            return;
-        }
         float accBeta = beta;
         for (int p0 = 0; p0 < p.pixels(); p0 += p.tile()) {
             int t = Math.min(p.tile(), p.pixels() - p0);
             float[] col = ws.columns(p.rows() * t);
-            im2col(p, x, xOff, p0, t, col, spread);
-            float[] src = gy;
-            int srcOff = gyOff;
-            if (t < p.pixels()) {
-                src = gatherTile(gy, gyOff, k, p.pixels(), p0, t, ws);
-                srcOff = 0;
-            }
-            gemm.gemm(false, true, 1, k, p.rows(), t, 1f, src, srcOff, 0, col, 0, 0, accBeta, acc, 0, 0);
+            unfold(p, x, xOff, p0, t, col, 0, t, spread, false);
+            float[] src = gatherTile(gy, gyOff, k, p.pixels(), p0, t, ws);
+            gemm.gemm(false, true, 1, k, p.rows(), t, 1f, src, 0, 0, col, 0, 0, accBeta, acc, 0, 0);
             accBeta = 1f;
         }
     }
 
     // ================================================================ im2col and col2im
 
-    /** Fills {@code col [rows, t]} with the receptive fields of output pixels [p0, p0+t). */
-    private void im2col(Plan p, float[] x, int xOff, int p0, int t, float[] col, boolean spread) {
-        int channels = p.g().inChannels();
-        if (spread) {
-            parallel.forRange(channels, (long) p.g().kH() * p.g().kW() * t,
-                    (c0, c1) -> unfold(p.g(), x, xOff, p0, t, col, c0, c1, false));
-        } else {
-            unfold(p.g(), x, xOff, p0, t, col, 0, channels, false);
-        }
-    }
-
-    /** Adds {@code col [rows, t]} back onto the input-shaped gradient (the adjoint of im2col). */
-    private void col2im(Plan p, float[] col, int p0, int t, float[] gx, int gxOff, boolean spread) {
-        int channels = p.g().inChannels();
-        if (spread) {
-            parallel.forRange(channels, (long) p.g().kH() * p.g().kW() * t,
-                    (c0, c1) -> unfold(p.g(), gx, gxOff, p0, t, col, c0, c1, true));
-        } else {
-            unfold(p.g(), gx, gxOff, p0, t, col, 0, channels, true);
-        }
-    }
-
     /**
-     * One loop for im2col and its adjoint, so that both share the index arithmetic: for the
-     * channels [c0, c1), every kernel offset (ky, kx) and every output pixel of [p0, p0+t),
-     * either copies the input value under it into col (zero where it falls in the padding) or,
-     * when {@code adjoint}, adds the col value back onto the image.
+     * im2col (or, when {@code adjoint}, col2im) of one image's output pixels [p0, p0+t) into the
+     * column block at {@code colOff} with leading dimension {@code ld}, spread over the threads
+     * by channel when {@code spread}.
      */
-    private void unfold(ConvGeometry g, float[] image, int imageOff, int p0, int t, float[] col,
-                        int c0, int c1, boolean adjoint) {
-        int inH = g.inH();
-        int inW = g.inW();
-        int outW = g.outW();
-        int sH = g.strideH();
-        int sW = g.strideW();
-        for (int c = c0; c < c1; c++) {
-            int plane = imageOff + c * inH * inW;
-            for (int ky = 0; ky < g.kH(); ky++) {
-                int dy = ky * g.dilationH() - g.padH();
-                for (int kx = 0; kx < g.kW(); kx++) {
-                    int dx = kx * g.dilationW() - g.padW();
-                    // Output columns whose input column ox·sW + dx lies inside the image.
-                    int validLo = Math.clamp(Math.ceilDiv(-dx, sW), 0, outW);
-                    int validHi = Math.clamp(Math.floorDiv(inW - 1 - dx, sW) + 1, validLo, outW);
-                    int row = ((c * g.kH() + ky) * g.kW() + kx) * t;
-                    int oy = p0 / outW;
-                    int ox = p0 - oy * outW;
-                    for (int done = 0; done < t; oy++) {
-                        int segEnd = Math.min(outW, ox + t - done);
-                        int iy = oy * sH + dy;
-                        int at = row + done;
-                        if (iy < 0 || iy >= inH) {
-                            if (!adjoint) {
-                                Arrays.fill(col, at, at + segEnd - ox, 0f);
-                            }
-                        } else {
-                            int lo = Math.clamp(validLo, ox, segEnd);
-                            int hi = Math.clamp(validHi, lo, segEnd);
-                            int src = plane + iy * inW + lo * sW + dx;
-                            int dst = at + lo - ox;
-                            if (adjoint) {
-                                addRun(col, dst, image, src, sW, hi - lo);
-                            } else {
-                                Arrays.fill(col, at, dst, 0f);
-                                copyRun(image, src, sW, col, dst, hi - lo);
-                                Arrays.fill(col, dst + hi - lo, at + segEnd - ox, 0f);
-                            }
-                        }
-                        done += segEnd - ox;
-                        ox = 0;
-                    }
-                }
-            }
-        }
-    }
-
-    private static void copyRun(float[] image, int src, int step, float[] col, int dst, int n) {
-        if (step == 1) {
-            System.arraycopy(image, src, col, dst, n);
+    private void unfold(Plan p, float[] image, int imageOff, int p0, int t, float[] col, int colOff, int ld,
+                        boolean spread, boolean adjoint) {
+        ConvGeometry g = p.g();
+        int channels = g.inChannels();
+        if (spread) {
+            parallel.forRange(channels, (long) g.kH() * g.kW() * t,
+                    (c0, c1) -> Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, c0, c1, adjoint));
         } else {
-            for (int i = 0; i < n; i++) {
-                col[dst + i] = image[src + i * step];
-            }
-        }
-    }
-
-    private void addRun(float[] col, int from, float[] image, int to, int step, int n) {
-        if (step == 1) {
-            kernels.binary(BinaryOp.ADD, image, to, col, from, image, to, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                image[to + i * step] += col[from + i];
-            }
+            Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, 0, channels, adjoint);
         }
     }
 }

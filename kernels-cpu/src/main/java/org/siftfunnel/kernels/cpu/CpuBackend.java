@@ -164,25 +164,7 @@ public final class CpuBackend implements Backend {
         if (numel(shape) == 0) {
             return;
         }
-        StridedLayout layout = StridedLayout.of(shape, srcStrides, dstStrides);
-        int len = layout.rowLength();
-        int ss = layout.rowStride(0);
-        int ds = layout.rowStride(1);
-        parallel.forRange(layout.rows(), len, (from, to) -> {
-            int[] at = new int[2];
-            StridedLayout.Cursor cursor = layout.cursor(from, at);
-            for (int row = from; row < to; row++, cursor.next()) {
-                int so = srcOffset + at[0];
-                int dof = dstOffset + at[1];
-                if (ss == 1 && ds == 1) {
-                    System.arraycopy(s, so, d, dof, len);
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        d[dof + i * ds] = s[so + i * ss];
-                    }
-                }
-            }
-        });
+        StridedCopy.copy(parallel, s, srcOffset, srcStrides, d, dstOffset, dstStrides, shape);
     }
 
     // ================================================================ elementwise

@@ -253,4 +253,20 @@ final class ScalarArrayKernels implements ArrayKernels {
             p[i] = param - c.lr() * grad;
         }
     }
+
+    @Override
+    public double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
 }

@@ -57,6 +57,21 @@ final class StridedLayout {
         return new StridedLayout(outShape, outStrides);
     }
 
+    /** Number of axes left after simplification (at least 1). */
+    int rank() {
+        return shape.length;
+    }
+
+    /** Size of axis {@code k}. */
+    int size(int k) {
+        return shape[k];
+    }
+
+    /** Stride of operand {@code o} along axis {@code k}. */
+    int stride(int o, int k) {
+        return strides[o][k];
+    }
+
     /** Elements per row (the last remaining axis). */
     int rowLength() {
         return shape[shape.length - 1];

@@ -1287,4 +1287,36 @@ final class VectorArrayKernels implements ArrayKernels {
     private static ArrayKernels scalarTail() {
         return SCALAR_TAIL;
     }
+
+    @Override
+    public double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        double total = 0;
+        int i = 0;
+        int upper = S.loopBound(n);
+        while (i < upper) {
+            // Float partial sums over short blocks keep the rounding error of each block small.
+            int blockEnd = Math.min(upper, i + SUM_BLOCK * V);
+            FloatVector acc = splat(0f);
+            for (; i < blockEnd; i += V) {
+                acc = load(a, aOff + i).fma(load(b, bOff + i), acc);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            total += (double) a[aOff + i] * b[bOff + i];
+        }
+        return total;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector va = splat(alpha);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += V) {
+            va.fma(load(x, xOff + i), load(y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
 }

@@ -17,8 +17,10 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 /**
  * The convolution code paths of the cpu backend against the reference, on the layer shapes
  * of the paper's models: one image at a time with a threaded GEMM, whole images per thread,
- * the 1×1 shortcut, and im2col in pixel tiles (a tile limit far below the image forces tiles
- * that start and end mid-row). Every output is pre-filled with NaN, so an element a path
+ * the 1×1 shortcut, groups of images sharing one GEMM (column limits that make groups of
+ * uneven sizes, 1×1 convolutions on small planes through copies), the direct path of
+ * convolutions with few output channels (attention gates), and im2col in pixel tiles (a
+ * tile limit far below the image forces tiles that start and end mid-row). Every output is pre-filled with NaN, so an element a path
  * forgets to write fails.
  */
 class ConvolutionPathsTest {
@@ -30,6 +32,8 @@ class ConvolutionPathsTest {
             new CpuBackend(1, VectorWidth.AUTO),
             new CpuBackend(2, VectorWidth.AUTO),
             new CpuBackend(2, VectorWidth.AUTO, 300),
+            new CpuBackend(2, VectorWidth.AUTO, 5000),
+            new CpuBackend(1, VectorWidth.AUTO, 20000),
             new CpuBackend(1, VectorWidth.SCALAR, 1000));
 
     private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int dilation) {
@@ -60,7 +64,23 @@ class ConvolutionPathsTest {
                 Arguments.of("7x7 pad 3, 1 image", conv(1, 4, 23, 17, 6, 7, 1, 3, 1)),
                 Arguments.of("convT 4x4 stride 2 pad 1 (decoder)", transposed(4, 16, 8, 8, 8, 4, 2, 1, 0)),
                 Arguments.of("convT 4x4 stride 2 pad 1, 1 image", transposed(1, 32, 4, 4, 16, 4, 2, 1, 0)),
-                Arguments.of("convT 3x3 stride 2 output padding 1", transposed(2, 6, 7, 5, 4, 3, 2, 1, 1)));
+                Arguments.of("convT 3x3 stride 2 output padding 1", transposed(2, 6, 7, 5, 4, 3, 2, 1, 1)),
+                Arguments.of("3x3 pad 1, 10 images of 6x5 (uneven groups)", conv(10, 8, 6, 5, 12, 3, 1, 1, 1)),
+                Arguments.of("1x1 pointwise on 4x4 planes, 12 images (grouped copies)", conv(12, 20, 4, 4, 9, 1, 1, 0, 1)),
+                Arguments.of("1x1 pointwise on 1x1 planes, 7 images", conv(7, 12, 1, 1, 3, 1, 1, 0, 1)),
+                Arguments.of("attention gate 2->1 7x7 pad 3, 9 images", conv(9, 2, 13, 6, 1, 7, 1, 3, 1)),
+                Arguments.of("first layer 1->64 3x3 pad 1, 6 images", conv(6, 1, 12, 12, 64, 3, 1, 1, 1)),
+                Arguments.of("deep layer 64->96 3x3 pad 1 on 4x4, 16 images", conv(16, 64, 4, 4, 96, 3, 1, 1, 1)),
+                Arguments.of("3x3 stride 2 on 9x9, 11 images", conv(11, 5, 9, 9, 7, 3, 2, 1, 1)),
+                Arguments.of("convT 4x4 stride 2 pad 1, 10 images", transposed(10, 8, 5, 5, 6, 4, 2, 1, 0)),
+                Arguments.of("3x3 padded in width only (outH < inH, outW = inW)",
+                        new ConvGeometry(3, 4, 6, 7, 5, 3, 3, 1, 1, 0, 1, 1, 1, 4, 7)),
+                Arguments.of("5x5 pad 1 on 8x8 (taps wholly outside some rows)", conv(6, 3, 8, 8, 6, 5, 1, 1, 1)),
+                Arguments.of("direct 5->3 3x3 no padding", conv(3, 5, 9, 11, 3, 3, 1, 0, 1)),
+                Arguments.of("direct 3->4 5x5 pad 2, 8 images", conv(8, 3, 10, 7, 4, 5, 1, 2, 1)),
+                Arguments.of("direct 2->1 7x7 pad 3 on a 4x4 image", conv(2, 2, 4, 4, 1, 7, 1, 3, 1)),
+                Arguments.of("direct 6->2 1x1", conv(5, 6, 6, 9, 2, 1, 1, 0, 1)),
+                Arguments.of("direct 2->1 7x7 pad 3, 64 images of 16x8", conv(64, 2, 16, 8, 1, 7, 1, 3, 1)));
         return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
     }
 

@@ -282,6 +282,52 @@ class VectorSemanticsTest {
         assertEquals(exact, got, 1e-6 * exact, "sum of 1e5 values near 1000 at " + width);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widths")
+    void dotProductsAreAsAccurateAsDoubleAccumulationAtAnyOffset(VectorWidth width) {
+        ArrayKernels k = SimdSupport.kernelsFor(width);
+        SplittableRandom r = new SplittableRandom(11);
+        float[] a = new float[20_011];
+        float[] b = new float[20_011];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (100 + r.nextDouble(-1, 1));
+            b[i] = (float) r.nextDouble(0.5, 1.5);
+        }
+        for (int n : new int[] {0, 1, 7, 16, 33, 20_000}) {
+            for (int[] off : new int[][] {{0, 0}, {3, 10}, {11, 1}}) {
+                double exact = 0;
+                for (int i = 0; i < n; i++) {
+                    exact += (double) a[off[0] + i] * b[off[1] + i];
+                }
+                double got = k.dot(a, off[0], b, off[1], n);
+                assertEquals(exact, got, 1e-6 * Math.abs(exact), "dot of " + n + " at offsets " + off[0] + ", " + off[1]
+                        + " at " + width);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("widths")
+    void axpyUpdatesExactlyTheRangeAsked(VectorWidth width) {
+        ArrayKernels k = SimdSupport.kernelsFor(width);
+        float[] x = input(5, 150);
+        for (int n : new int[] {0, 1, 15, 16, 17, 100}) {
+            float[] y = input(6, 150);
+            float[] before = y.clone();
+            k.axpy(-0.75f, x, 13, y, 29, n);
+            for (int i = 0; i < y.length; i++) {
+                boolean inside = i >= 29 && i < 29 + n;
+                float want = inside ? before[i] + -0.75f * x[i - 29 + 13] : before[i];
+                if (Float.isNaN(want) || Float.isInfinite(want)) {
+                    assertEquals(want, y[i], "axpy element " + i + " of " + n + " at " + width);
+                } else {
+                    assertEquals(want, y[i], 1e-6 * Math.max(1, Math.abs(want)), "axpy element " + i + " of " + n
+                            + " at " + width);
+                }
+            }
+        }
+    }
+
     @Test
     void scalarWidthGivesTheScalarKernels() {
         assertEquals(0, SimdSupport.kernelsFor(VectorWidth.SCALAR).vectorBits());

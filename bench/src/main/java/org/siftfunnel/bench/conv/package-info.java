@@ -1,0 +1,6 @@
+/**
+ * Convolution benchmarks: {@link org.siftfunnel.bench.conv.ConvQuickBench} times forward and
+ * both gradients of every convolution of the SiftFunnel CNN
+ * ({@link org.siftfunnel.bench.conv.SiftFunnelConvLayers}) and prints GFLOP/s per layer.
+ */
+package org.siftfunnel.bench.conv;

@@ -1,0 +1,208 @@
+package org.siftfunnel.kernels.cpu;
+
+import java.util.Arrays;
+
+import org.siftfunnel.engine.backend.ConvGeometry;
+
+/**
+ * Stride-1, undilated convolutions with very few output channels (the 2 → 1, 7×7 gates of
+ * triplet attention and CBAM), computed directly instead of through im2col. With one output
+ * channel, im2col writes C·k² floats per output pixel for only C·k² multiply-adds of GEMM: the
+ * copy costs as much as the product. Here each image is copied once into a zero-padded plane
+ * of width {@code Wp = outW + kW − 1}, and every kernel tap (c, ky, kx) becomes one long axpy
+ * (forward, gradient to the input) or dot product (gradient to the weight) over the flat
+ * output plane at row pitch Wp: output pixel (oy, ox) sits at {@code oy·Wp + ox} and reads
+ * padded input {@code (oy + ky)·Wp + ox + kx}. The {@code kW − 1} columns past outW in each
+ * row are scratch: they are computed and dropped in the forward pass, and held at zero in the
+ * gradient so that they contribute nothing.
+ *
+ * <p>Images are split over the threads; the weight gradient is summed per thread in double and
+ * the parts added in a fixed order.
+ */
+final class DirectConvolution {
+
+    /** At most this many output channels go the direct way. */
+    static final int MAX_OUT_CHANNELS = 4;
+    /** Below this many multiply-adds per call, threads cost more than they save. */
+    private static final long MIN_PARALLEL_MACS = 1L << 18;
+
+    private final Parallel parallel;
+    private final ArrayKernels kernels;
+
+    DirectConvolution(Parallel parallel, ArrayKernels kernels) {
+        this.parallel = parallel;
+        this.kernels = kernels;
+    }
+
+    /** Whether this class handles {@code g}: stride 1, no dilation, few output channels. */
+    static boolean applies(ConvGeometry g) {
+        return g.outChannels() <= MAX_OUT_CHANNELS && g.strideH() == 1 && g.strideW() == 1
+                && g.dilationH() == 1 && g.dilationW() == 1;
+    }
+
+    /** Padded-plane sizes of a geometry. */
+    private record Layout(ConvGeometry g, int hp, int wp, int plane, int span, int outPlane) {
+        static Layout of(ConvGeometry g) {
+            int hp = g.outH() + g.kH() - 1;
+            int wp = g.outW() + g.kW() - 1;
+            // The flat output runs from pixel (0, 0) to (outH − 1, outW − 1) at pitch wp.
+            int span = (g.outH() - 1) * wp + g.outW();
+            return new Layout(g, hp, wp, hp * wp, span, g.outH() * wp);
+        }
+
+        int tap(int c, int ky, int kx) {
+            return c * plane + ky * wp + kx;
+        }
+    }
+
+    private int parts(ConvGeometry g) {
+        return g.macs() < MIN_PARALLEL_MACS ? 1 : Math.min(parallel.threads(), g.batch());
+    }
+
+    // ================================================================ forward
+
+    void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
+        Layout l = Layout.of(g);
+        parallel.forParts(parts(g), g.batch(), (part, from, to) -> {
+            ConvWorkspace ws = ConvWorkspace.current();
+            float[] xp = ws.columns(g.inChannels() * l.plane());
+            float[] acc = ws.tile(l.outPlane());
+            for (int b = from; b < to; b++) {
+                pad(l, x, b, xp);
+                for (int co = 0; co < g.outChannels(); co++) {
+                    Arrays.fill(acc, 0, l.span(), bias == null ? 0f : bias[co]);
+                    int wAt = co * g.inChannels() * g.kH() * g.kW();
+                    for (int c = 0; c < g.inChannels(); c++) {
+                        for (int ky = 0; ky < g.kH(); ky++) {
+                            for (int kx = 0; kx < g.kW(); kx++) {
+                                kernels.axpy(w[wAt++], xp, l.tap(c, ky, kx), acc, 0, l.span());
+                            }
+                        }
+                    }
+                    int yAt = (b * g.outChannels() + co) * g.outH() * g.outW();
+                    for (int oy = 0; oy < g.outH(); oy++) {
+                        System.arraycopy(acc, oy * l.wp(), y, yAt + oy * g.outW(), g.outW());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Copies image b into the zero-padded planes {@code xp [C, hp, wp]}: padded (yy, xx) holds
+     * input (yy − padH, xx − padW), or 0 outside the image.
+     */
+    private static void pad(Layout l, float[] x, int b, float[] xp) {
+        ConvGeometry g = l.g();
+        Arrays.fill(xp, 0, g.inChannels() * l.plane(), 0f);
+        int xLo = Math.max(0, g.padW());
+        int srcLo = Math.max(0, -g.padW());
+        int len = Math.min(g.inW() - srcLo, l.wp() - xLo);
+        for (int c = 0; c < g.inChannels(); c++) {
+            int src = (b * g.inChannels() + c) * g.inH() * g.inW();
+            for (int iy = 0; iy < g.inH(); iy++) {
+                int yy = iy + g.padH();
+                if (yy >= 0 && yy < l.hp() && len > 0) {
+                    System.arraycopy(x, src + iy * g.inW() + srcLo, xp, c * l.plane() + yy * l.wp() + xLo, len);
+                }
+            }
+        }
+    }
+
+    /** gy of image b at row pitch wp, zero in the scratch columns: {@code gyp [Cout, outH, wp]}. */
+    private static void pitch(Layout l, float[] gy, int b, float[] gyp) {
+        ConvGeometry g = l.g();
+        int k = g.outChannels();
+        Arrays.fill(gyp, 0, k * l.outPlane(), 0f);
+        for (int co = 0; co < k; co++) {
+            int src = (b * k + co) * g.outH() * g.outW();
+            for (int oy = 0; oy < g.outH(); oy++) {
+                System.arraycopy(gy, src + oy * g.outW(), gyp, co * l.outPlane() + oy * l.wp(), g.outW());
+            }
+        }
+    }
+
+    // ================================================================ gradient to the input
+
+    void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
+        Layout l = Layout.of(g);
+        parallel.forParts(parts(g), g.batch(), (part, from, to) -> {
+            ConvWorkspace ws = ConvWorkspace.current();
+            float[] gxp = ws.columns(g.inChannels() * l.plane());
+            float[] gyp = ws.tile(g.outChannels() * l.outPlane());
+            for (int b = from; b < to; b++) {
+                pitch(l, gy, b, gyp);
+                Arrays.fill(gxp, 0, g.inChannels() * l.plane(), 0f);
+                int wAt = 0;
+                for (int co = 0; co < g.outChannels(); co++) {
+                    for (int c = 0; c < g.inChannels(); c++) {
+                        for (int ky = 0; ky < g.kH(); ky++) {
+                            for (int kx = 0; kx < g.kW(); kx++) {
+                                kernels.axpy(w[wAt++], gyp, co * l.outPlane(), gxp, l.tap(c, ky, kx), l.span());
+                            }
+                        }
+                    }
+                }
+                crop(l, gxp, gx, b);
+            }
+        });
+    }
+
+    /** The adjoint of {@link #pad}: input pixels outside the padded planes get a zero gradient. */
+    private static void crop(Layout l, float[] gxp, float[] gx, int b) {
+        ConvGeometry g = l.g();
+        int xLo = Math.max(0, g.padW());
+        int srcLo = Math.max(0, -g.padW());
+        int len = Math.max(0, Math.min(g.inW() - srcLo, l.wp() - xLo));
+        for (int c = 0; c < g.inChannels(); c++) {
+            int dst = (b * g.inChannels() + c) * g.inH() * g.inW();
+            for (int iy = 0; iy < g.inH(); iy++) {
+                int row = dst + iy * g.inW();
+                int yy = iy + g.padH();
+                if (yy >= 0 && yy < l.hp() && len > 0) {
+                    Arrays.fill(gx, row, row + srcLo, 0f);
+                    System.arraycopy(gxp, c * l.plane() + yy * l.wp() + xLo, gx, row + srcLo, len);
+                    Arrays.fill(gx, row + srcLo + len, row + g.inW(), 0f);
+                } else {
+                    Arrays.fill(gx, row, row + g.inW(), 0f);
+                }
+            }
+        }
+    }
+
+    // ================================================================ gradient to the weight
+
+    void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
+        Layout l = Layout.of(g);
+        int taps = g.inChannels() * g.kH() * g.kW();
+        int parts = parts(g);
+        double[][] sums = new double[parts][g.outChannels() * taps];
+        parallel.forParts(parts, g.batch(), (part, from, to) -> {
+            ConvWorkspace ws = ConvWorkspace.current();
+            float[] xp = ws.columns(g.inChannels() * l.plane());
+            float[] gyp = ws.tile(g.outChannels() * l.outPlane());
+            double[] sum = sums[part];
+            for (int b = from; b < to; b++) {
+                pad(l, x, b, xp);
+                pitch(l, gy, b, gyp);
+                int at = 0;
+                for (int co = 0; co < g.outChannels(); co++) {
+                    for (int c = 0; c < g.inChannels(); c++) {
+                        for (int ky = 0; ky < g.kH(); ky++) {
+                            for (int kx = 0; kx < g.kW(); kx++) {
+                                sum[at++] += kernels.dot(gyp, co * l.outPlane(), xp, l.tap(c, ky, kx), l.span());
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        for (int i = 0; i < g.outChannels() * taps; i++) {
+            double s = 0;
+            for (double[] part : sums) {
+                s += part[i];
+            }
+            gw[i] = (float) s;
+        }
+    }
+}
