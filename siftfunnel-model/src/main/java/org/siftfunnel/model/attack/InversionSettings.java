@@ -114,12 +114,12 @@ public record InversionSettings(Start start, Parameterization parameterization, 
     }
 
     /**
-     * The tuned white-box attack: start at mid-grey, x̂ = sigmoid(v), Adam(lr 0.05), 1000
+     * The tuned white-box attack: start at mid-grey, x̂ = sigmoid(v), Adam(lr 0.1), 1000
      * iterations, {@code mean((f − z)²) + λ·TV} with λ chosen among {0, 1e-4, 1e-3, 1e-2, 1e-1} on
      * 8 auxiliary images, batch 64.
      */
     public static InversionSettings tuned() {
-        return new InversionSettings(Start.MID_GREY, Parameterization.SIGMOID, OptimizerKind.ADAM, 0.05f, 0f, false, 1e-8f, 1000,
+        return new InversionSettings(Start.MID_GREY, Parameterization.SIGMOID, OptimizerKind.ADAM, 0.1f, 0f, false, 1e-8f, 1000,
                 FeatureLoss.MEAN_SQUARED, TvForm.PLAIN, List.of(0f, 1e-4f, 1e-3f, 1e-2f, 1e-1f), 8, 64);
     }
 
