@@ -65,7 +65,12 @@ public final class ShadowAttack implements Attack {
             throw new IllegalArgumentException("shadow attack: cannot tell the architecture of '" + victim.name()
                     + "' (expected backbone/variant); pass a ShadowEdgeFactory");
         }
-        return Architectures.create(parts[0], parts[1], victim.config(), rng).edge();
+        try {
+            return Architectures.create(parts[0], parts[1], victim.config(), rng).edge();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("shadow attack: cannot rebuild the architecture of '" + victim.name() + "' ("
+                    + e.getMessage() + "); pass a ShadowEdgeFactory", e);
+        }
     }
 
     @Override

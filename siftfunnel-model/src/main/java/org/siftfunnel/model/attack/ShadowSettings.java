@@ -35,6 +35,10 @@ public record ShadowSettings(int epochs, float lr, int batchSize, int lrHalvingE
         return new ShadowSettings(e, lr, batchSize, lrHalvingEvery, inversion);
     }
 
+    public ShadowSettings withLr(float value) {
+        return new ShadowSettings(epochs, value, batchSize, lrHalvingEvery, inversion);
+    }
+
     public ShadowSettings withBatchSize(int b) {
         return new ShadowSettings(epochs, lr, b, lrHalvingEvery, inversion);
     }
