@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.siftfunnel.engine.io.Json;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.ArchConfig;
@@ -95,6 +96,7 @@ class DecoderAttackTest {
         assertEquals(best, again, 1e-6 * best);
 
         AttackResult result = VictimReconstruction.run(attack.name(), prepared, ctx, test, 5);
+        assertTrue(Json.write(result.metadata()).contains("\"selection_rule\":\"private-train\""), "metadata must be JSON-ready");
         assertArrayEquals(new int[] {8, 1, 16, 16}, result.reconstructions().shape());
         assertArrayEquals(result.reconstructions().shape(), result.targets().shape());
         double mse = result.reconstructions().sub(result.targets()).square().mean().item();
