@@ -7,7 +7,7 @@ package org.siftfunnel.model.attack;
  * @param decoderEpochs       epochs of the black-box decoders (default 100; adaptive 200)
  * @param selectionRule       checkpoint rule of the decoders (default: the paper's private-train rule)
  * @param selectionLimit      at most this many selection images per epoch (default: all)
- * @param inversionIterations iterations of the white-box and shadow inversions (defaults 500 / 1000 / 500)
+ * @param inversionIterations iterations of the white-box and shadow inversions (defaults: paper 500, tuned 1000)
  * @param shadowEpochs        epochs of the shadow edge's training (default 20)
  */
 public record AttackOptions(int decoderEpochs, SelectionRule selectionRule, int selectionLimit, int inversionIterations,

@@ -30,7 +30,7 @@ public final class Attacks {
             case "whitebox-paper" -> WhiteBoxAttack.paper(options.apply(InversionSettings.paper()));
             case "whitebox" -> WhiteBoxAttack.tuned(options.apply(InversionSettings.tuned()));
             case "adaptive-whitebox" -> WhiteBoxAttack.adaptive(options.apply(InversionSettings.adaptive()));
-            case "shadow" -> new ShadowAttack(options.apply(ShadowSettings.he()));
+            case "shadow" -> new ShadowAttack(options.apply(ShadowSettings.tuned()));
             default -> throw new IllegalArgumentException("unknown attack '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

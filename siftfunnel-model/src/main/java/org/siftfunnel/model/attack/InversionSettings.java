@@ -123,9 +123,14 @@ public record InversionSettings(Start start, Parameterization parameterization, 
                 FeatureLoss.MEAN_SQUARED, TvForm.PLAIN, List.of(0f, 1e-4f, 1e-3f, 1e-2f, 1e-1f), 8, 64);
     }
 
-    /** The scale-aware adaptive white-box attack: {@link #tuned()} with the relative feature loss. */
+    /**
+     * The scale-aware adaptive white-box attack: {@link #tuned()} with the relative feature loss and
+     * λ among {0, 1e-4, ..., 1e2}. The relative loss is 1 at f = 0 whatever the feature scale, so
+     * the weights that matter span more decades: small ones where the features pin down the input
+     * (undefended CNN), large ones where they do not and the prior must do the work (SiftFunnel).
+     */
     public static InversionSettings adaptive() {
-        return tuned().withFeatureLoss(FeatureLoss.RELATIVE);
+        return tuned().withFeatureLoss(FeatureLoss.RELATIVE).withTvWeights(List.of(0f, 1e-4f, 1e-3f, 1e-2f, 1e-1f, 1f, 10f, 100f));
     }
 
     /**

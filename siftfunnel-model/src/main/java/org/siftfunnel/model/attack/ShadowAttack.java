@@ -27,7 +27,9 @@ import org.siftfunnel.model.data.Normalization;
  * but knows the cloud. It trains a shadow edge (the victim edge's architecture, fresh weights)
  * so that the frozen cloud classifies its auxiliary images correctly,
  * {@code min CE(cloud(shadow(x)), y)}, then inverts the victim's features with rMLE through the
- * shadow edge. The victim's edge is never touched.
+ * shadow edge. The victim's edge is never touched. Settings: {@link ShadowSettings#tuned()} by
+ * default (He's training, the tuned inversion); {@link ShadowSettings#he()} is He's configuration
+ * throughout.
  */
 public final class ShadowAttack implements Attack {
     private static final long INIT_SALT = 0x736861646F77L;

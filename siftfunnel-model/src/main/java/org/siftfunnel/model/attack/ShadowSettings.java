@@ -31,6 +31,16 @@ public record ShadowSettings(int epochs, float lr, int batchSize, int lrHalvingE
         return new ShadowSettings(20, 1e-3f, 32, 5, InversionSettings.he());
     }
 
+    /**
+     * The default of the {@code shadow} attack: He's shadow training, then the tuned inversion
+     * ({@link InversionSettings#tuned()}, TV weight chosen on auxiliary images through the shadow
+     * edge). He's inversion uses Adam with ε = 1e-3: against features as small as SiftFunnel's the
+     * gradients (≈1e-6) are far below ε and x̂ does not move from its start.
+     */
+    public static ShadowSettings tuned() {
+        return he().withInversion(InversionSettings.tuned());
+    }
+
     public ShadowSettings withEpochs(int e) {
         return new ShadowSettings(e, lr, batchSize, lrHalvingEvery, inversion);
     }

@@ -28,6 +28,8 @@ class AttacksTest {
         assertEquals(InversionSettings.FeatureLoss.RELATIVE,
                 ((WhiteBoxAttack) Attacks.create("adaptive-whitebox")).inversionSettings().featureLoss());
         assertInstanceOf(ShadowAttack.class, Attacks.create("shadow"));
+        assertEquals(ShadowSettings.tuned().toJson(), Attacks.create("shadow").settings());
+        assertTrue(((WhiteBoxAttack) Attacks.create("adaptive-whitebox")).inversionSettings().tvWeights().containsAll(List.of(0f, 100f)));
     }
 
     @Test
@@ -47,6 +49,23 @@ class AttacksTest {
         assertEquals(33, ((WhiteBoxAttack) Attacks.create("whitebox-paper", o)).inversionSettings().iterations());
         assertEquals(2, ((java.util.Map<?, ?>) Attacks.create("shadow", o).settings()).get("shadow_epochs"));
         assertThrows(IllegalArgumentException.class, () -> new AttackOptions(-1, null, 0, 0, 0));
+    }
+
+    @Test
+    void contextChecksTheDataAgainstTheVictimsInput() {
+        org.siftfunnel.model.arch.SplitModel victim = AttackFixtures.convEdgeVictim(1);
+        org.siftfunnel.model.data.Dataset aux = AttackFixtures.sample(AttackFixtures.bundled().auxiliary(), 4, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AttackContext(victim, null, aux, null,
+                org.siftfunnel.model.data.Preprocessing.paper(32, 1), org.siftfunnel.engine.backend.Backends.getDefault(), 1, null));
+        assertTrue(e.getMessage().contains("[1, 32, 32]") && e.getMessage().contains("[1, 16, 16]"), e.getMessage());
+        AttackContext ok = AttackFixtures.context(victim, aux, null, null, 1);
+        assertEquals(AttackProgress.NONE, ok.progress());
+        // no perturbation given: the identity
+        org.siftfunnel.engine.tensor.Tensor x = org.siftfunnel.engine.tensor.Tensor.ones(1, 1, 16, 16);
+        assertTrue(ok.observe(x).allClose(victim.features(x), 0f, 0f));
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> WhiteBoxAttack.paper(InversionSettings.paper()).prepare(ok).reconstruct(org.siftfunnel.engine.tensor.Tensor.zeros(1, 3, 16, 16)));
+        assertTrue(wrong.getMessage().contains("[N, 4, 16, 16]"), wrong.getMessage());
     }
 
     @Test
