@@ -1,0 +1,166 @@
+package org.siftfunnel.model.attack;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.siftfunnel.engine.autograd.GradMode;
+import org.siftfunnel.engine.loss.Losses;
+import org.siftfunnel.engine.nn.Module;
+import org.siftfunnel.engine.optim.Adam;
+import org.siftfunnel.engine.optim.ReduceLROnPlateau;
+import org.siftfunnel.engine.random.RandomSource;
+import org.siftfunnel.engine.tensor.Tensor;
+import org.siftfunnel.model.data.Batch;
+import org.siftfunnel.model.data.BatchLoader;
+import org.siftfunnel.model.data.BatchStream;
+import org.siftfunnel.model.data.Dataset;
+import org.siftfunnel.model.data.StratifiedSplit;
+
+/**
+ * Trains a decoder g on the attacker's queries: each epoch it queries the edge with the
+ * auxiliary images (normalised; the defense's perturbation applied, as the attacker observes),
+ * minimises {@code mse(g(z), x_raw)}, then measures the eval-mode MSE on the selection data and
+ * keeps the weights of the epoch where it was lowest ({@link SelectionRule}). The edge is
+ * queried afresh every epoch, as the released code does, so a randomised defense gives a new
+ * draw each time.
+ */
+public final class DecoderTrainer {
+    private static final long TRAIN_SALT = 0x646563747261696EL;
+    private static final long SELECTION_SALT = 0x64656373656C6563L;
+    private static final long SPLIT_SALT = 0x6465637370L;
+
+    private DecoderTrainer() {
+    }
+
+    /** The data a decoder trains and is selected on. */
+    public record Data(Dataset train, Dataset selection, String selectionDescription) {
+    }
+
+    /**
+     * The training curve and the chosen checkpoint.
+     *
+     * @param curve            one record per epoch
+     * @param bestEpoch        the epoch whose weights the decoder holds now
+     * @param bestSelectionMse its selection MSE (the minimum of the curve)
+     */
+    public record Result(List<EpochRecord> curve, int bestEpoch, double bestSelectionMse, Data data) {
+    }
+
+    /**
+     * The training and selection data a rule implies: the whole auxiliary set and (a seeded
+     * subset of) the private training split for {@link SelectionRule#PRIVATE_TRAIN}; for
+     * {@link SelectionRule#AUX_HOLDOUT}, a seeded class-stratified part of the auxiliary set is
+     * held out for selection and the rest trains.
+     */
+    public static Data data(AttackContext ctx, DecoderSettings s) {
+        Dataset aux = ctx.auxiliary();
+        return switch (s.selectionRule()) {
+            case PRIVATE_TRAIN -> {
+                if (ctx.privateTrain() == null) {
+                    throw new IllegalArgumentException("decoder selection rule " + s.selectionRule().label()
+                            + " needs the private training split in the attack context, which has none");
+                }
+                Dataset sel = limit(ctx.privateTrain(), s.selectionLimit(), ctx.derivedSeed(SPLIT_SALT));
+                yield new Data(aux, sel, "private training split (" + sel.size() + " images)");
+            }
+            case AUX_HOLDOUT -> {
+                int[][] parts = StratifiedSplit.carve(aux.labels(), aux.numClasses(), s.holdoutFraction(),
+                        new RandomSource(ctx.derivedSeed(SPLIT_SALT)));
+                if (parts[1].length == 0) {
+                    throw new IllegalArgumentException("decoder selection rule aux-holdout: " + aux.size()
+                            + " auxiliary images leave nothing to hold out");
+                }
+                Dataset train = aux.subset(parts[0], aux.name() + "-train", "auxiliary images the decoder trains on");
+                Dataset held = limit(aux.subset(parts[1], aux.name() + "-holdout", "auxiliary images held out for checkpoint selection"),
+                        s.selectionLimit(), ctx.derivedSeed(SPLIT_SALT + 1));
+                yield new Data(train, held, "held-out auxiliary images (" + held.size() + " of " + aux.size() + ")");
+            }
+        };
+    }
+
+    private static Dataset limit(Dataset d, int limit, long seed) {
+        if (limit == 0 || limit >= d.size()) {
+            return d;
+        }
+        int[] idx = new int[d.size()];
+        Arrays.setAll(idx, i -> i);
+        StratifiedSplit.shuffle(idx, new RandomSource(seed));
+        int[] chosen = Arrays.copyOf(idx, limit);
+        Arrays.sort(chosen);
+        return d.subset(chosen, d.name() + "-selection", limit + " images of " + d.name() + " for checkpoint selection");
+    }
+
+    /**
+     * Trains {@code decoder} (already on the context's backend) and leaves it holding the
+     * selected epoch's weights, in eval mode.
+     *
+     * @param label names the attack in progress reports
+     */
+    public static Result train(Module decoder, AttackContext ctx, DecoderSettings s, Data data, String label) {
+        Adam optimizer = new Adam(decoder.parameters(), Adam.Settings.of(s.lr()).withBetas(s.beta1(), s.beta2())
+                .withAmsgrad(s.amsgrad()));
+        ReduceLROnPlateau plateau = s.plateau() ? new ReduceLROnPlateau(optimizer,
+                ReduceLROnPlateau.Settings.of(ReduceLROnPlateau.Mode.MIN).withFactor(s.plateauFactor())
+                        .withPatience(s.plateauPatience())) : null;
+        CheckpointSelector selector = new CheckpointSelector(decoder);
+        BatchLoader trainLoader = ctx.loader(data.train(), s.batchSize(), true, TRAIN_SALT);
+        BatchLoader selectionLoader = ctx.loader(data.selection(), DecoderSettings.EVAL_BATCH, false, SELECTION_SALT);
+        List<EpochRecord> curve = new ArrayList<>();
+        int steps = trainLoader.batchesPerEpoch();
+        for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+            String stage = String.format(Locale.ROOT, "%s: epoch %d/%d", label, epoch, s.epochs());
+            double lr = optimizer.lr();
+            decoder.train();
+            double sum = 0;
+            long seen = 0;
+            int step = 0;
+            try (BatchStream batches = trainLoader.epoch(epoch)) {
+                while (batches.hasNext()) {
+                    Batch b = batches.next();
+                    Tensor z = ctx.observe(b.images());
+                    optimizer.zeroGrad();
+                    Tensor loss = Losses.checkFinite(label + " decoder mse", Losses.mse(decoder.forward(z), b.raw()), step);
+                    loss.backward();
+                    optimizer.step();
+                    sum += (double) loss.item() * b.size();
+                    seen += b.size();
+                    step++;
+                    ctx.progress().update(stage, step, steps + 1, String.format(Locale.ROOT, "mse %.5f", sum / seen));
+                }
+            }
+            double selection = evaluate(decoder, ctx, selectionLoader);
+            double trainMse = sum / seen;
+            curve.add(new EpochRecord(epoch, trainMse, selection, lr));
+            selector.offer(epoch, selection);
+            if (plateau != null) {
+                plateau.step(selection);
+            }
+            ctx.progress().update(stage, steps + 1, steps + 1, String.format(Locale.ROOT, "mse %.5f, selection mse %.5f%s",
+                    trainMse, selection, selector.bestEpoch() == epoch ? " (best)" : ""));
+        }
+        selector.restoreBest();
+        decoder.eval();
+        return new Result(List.copyOf(curve), selector.bestEpoch(), selector.bestScore(), data);
+    }
+
+    /** Per-element MSE of the decoder (eval mode, no gradient) on the loader's images as the attacker observes their features. */
+    public static double evaluate(Module decoder, AttackContext ctx, BatchLoader loader) {
+        boolean wasTraining = decoder.isTraining();
+        decoder.eval();
+        double sum = 0;
+        long count = 0;
+        try (GradMode.Scope g = GradMode.noGrad(); BatchStream batches = loader.epoch(0)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                Tensor out = decoder.forward(ctx.observe(b.images()));
+                sum += out.sub(b.raw()).square().sum().item();
+                count += b.raw().numel();
+            }
+        } finally {
+            decoder.train(wasTraining);
+        }
+        return sum / count;
+    }
+}

@@ -1,0 +1,152 @@
+package org.siftfunnel.model.attack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.engine.random.RandomSource;
+import org.siftfunnel.engine.tensor.Tensor;
+import org.siftfunnel.model.arch.ArchConfig;
+import org.siftfunnel.model.arch.Classifier4;
+import org.siftfunnel.model.arch.SiftFunnelCnn;
+import org.siftfunnel.model.arch.SplitModel;
+import org.siftfunnel.model.data.Dataset;
+
+class DecoderAttackTest {
+    private static Dataset aux;
+    private static Dataset privateTrain;
+    private static Dataset test;
+
+    @BeforeAll
+    static void data() {
+        aux = AttackFixtures.sample(AttackFixtures.bundled().auxiliary(), 96, 1);
+        privateTrain = AttackFixtures.sample(AttackFixtures.bundled().train(), 64, 2);
+        test = AttackFixtures.sample(AttackFixtures.bundled().test(), 8, 3);
+    }
+
+    /** The undefended CNN with base width 16 (Z = 32 × 4 × 4): the paper's decoder design at a fraction of the cost. */
+    private static SplitModel smallCnn(long seed) {
+        return new Classifier4(ArchConfig.of(1, AttackFixtures.SIZE, 10), 16, new RandomSource(seed)).eval();
+    }
+
+    /** SiftFunnel's CNN with base width 32 (Z = 12 × 4 × 4). */
+    private static SplitModel smallSiftFunnel(long seed) {
+        return new SiftFunnelCnn(ArchConfig.of(1, AttackFixtures.SIZE, 10), 32, new RandomSource(seed)).eval();
+    }
+
+    private static DecoderSettings quick(int epochs) {
+        return DecoderSettings.paper().withEpochs(epochs).withBatchSize(32);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> curve(PreparedAttack p) {
+        return (List<Map<String, Object>>) p.metadata().get("curve");
+    }
+
+    private static double value(Map<String, Object> row, String key) {
+        return ((Number) row.get(key)).doubleValue();
+    }
+
+    @Test
+    void blackBoxDecoderLearnsAndKeepsTheEpochWithTheLowestSelectionMse() {
+        SplitModel victim = smallCnn(3);
+        AtomicInteger queries = new AtomicInteger();
+        UnaryOperator<Tensor> counting = z -> {
+            queries.incrementAndGet();
+            return z;
+        };
+        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, counting, 7);
+        DecoderAttack attack = DecoderAttack.blackbox(quick(5));
+        PreparedAttack prepared = attack.prepare(ctx);
+        Map<String, Object> meta = prepared.metadata();
+        assertEquals("blackbox", meta.get("attack"));
+        assertEquals("Inversion_4", meta.get("decoder"));
+        assertEquals("private-train", meta.get("selection_rule"));
+        // every query of the edge passes through the defense's perturbation: 3 training and 1 selection batch per epoch
+        assertEquals(5 * (3 + 1), queries.get());
+
+        List<Map<String, Object>> curve = curve(prepared);
+        assertEquals(5, curve.size());
+        double firstTrain = value(curve.get(0), "train_mse");
+        double lastTrain = value(curve.get(4), "train_mse");
+        assertTrue(lastTrain < 0.7 * firstTrain, "train MSE should fall over the epochs: " + curve);
+        int argmin = 0;
+        for (int i = 1; i < curve.size(); i++) {
+            if (value(curve.get(i), "selection_mse") < value(curve.get(argmin), "selection_mse")) {
+                argmin = i;
+            }
+        }
+        assertEquals(argmin + 1, meta.get("best_epoch"));
+        double best = value(curve.get(argmin), "selection_mse");
+        assertEquals(best, ((Number) meta.get("best_selection_mse")).doubleValue());
+        assertTrue(best < value(curve.get(0), "selection_mse") || argmin == 0);
+
+        // the decoder now holds the chosen epoch's weights: its selection MSE is the curve's minimum
+        DecoderAttack.PreparedDecoder decoder = (DecoderAttack.PreparedDecoder) prepared;
+        double again = DecoderTrainer.evaluate(decoder.decoder(), ctx, ctx.loader(privateTrain, 256, false, 0));
+        assertEquals(best, again, 1e-6 * best);
+
+        AttackResult result = VictimReconstruction.run(attack.name(), prepared, ctx, test, 5);
+        assertTrue(Json.write(result.metadata()).contains("\"selection_rule\":\"private-train\""), "metadata must be JSON-ready");
+        assertArrayEquals(new int[] {8, 1, 16, 16}, result.reconstructions().shape());
+        assertArrayEquals(result.reconstructions().shape(), result.targets().shape());
+        double mse = result.reconstructions().sub(result.targets()).square().mean().item();
+        double grey = result.targets().sub(0.5f).square().mean().item();
+        assertTrue(mse < grey, "the decoder should beat a grey image on victim images: " + mse + " vs " + grey);
+    }
+
+    @Test
+    void auxHoldoutRuleSelectsOnHeldOutAuxiliaryImages() {
+        SplitModel victim = smallSiftFunnel(4);
+        AttackContext ctx = AttackFixtures.context(victim, aux, null, null, 8);
+        PreparedAttack p = DecoderAttack.blackbox(quick(2).withSelectionRule(SelectionRule.AUX_HOLDOUT).withHoldoutFraction(0.25))
+                .prepare(ctx);
+        Map<String, Object> meta = p.metadata();
+        assertEquals("pv4_Inversion_4", meta.get("decoder"));
+        assertEquals("aux-holdout", meta.get("selection_rule"));
+        // a class-stratified quarter of the 96 auxiliary images (rounded per class) is held out
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) of 96\\)").matcher((String) meta.get("selection_data"));
+        assertTrue(m.find(), (String) meta.get("selection_data"));
+        int held = Integer.parseInt(m.group(1));
+        assertTrue(held >= 20 && held <= 28, "held out " + held);
+        assertEquals(96 - held, meta.get("train_images"));
+        assertEquals(2, curve(p).size());
+    }
+
+    @Test
+    void paperRuleNeedsThePrivateTrainingSplit() {
+        SplitModel victim = smallCnn(3);
+        AttackContext ctx = AttackFixtures.context(victim, aux, null, null, 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecoderAttack.blackbox(quick(1)).prepare(ctx));
+        assertTrue(e.getMessage().contains("private training split"), e.getMessage());
+    }
+
+    @Test
+    void adaptiveDecoderStandardisesTheFeaturesAndLearns() {
+        SplitModel victim = smallSiftFunnel(4);
+        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, null, 9);
+        DecoderAttack attack = new DecoderAttack("adaptive-blackbox", DecoderAttack.Design.ADAPTIVE,
+                DecoderAttack.adaptiveSettings().withEpochs(3).withBatchSize(32), 32);
+        PreparedAttack p = attack.prepare(ctx);
+        Map<String, Object> meta = p.metadata();
+        assertEquals("adaptive-blackbox", meta.get("attack"));
+        assertEquals("adaptive", meta.get("decoder"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stats = (Map<String, Object>) meta.get("standardization");
+        assertEquals(12, ((List<?>) stats.get("mean")).size());
+        List<Map<String, Object>> curve = curve(p);
+        assertTrue(value(curve.get(2), "train_mse") < value(curve.get(0), "train_mse"), "adaptive decoder should learn: " + curve);
+        Tensor z = ctx.observe(Tensor.zeros(2, 1, 16, 16));
+        assertArrayEquals(new int[] {2, 1, 16, 16}, p.reconstruct(z).shape());
+        assertThrows(IllegalArgumentException.class, () -> p.reconstruct(Tensor.zeros(2, 12, 8, 8)));
+    }
+}

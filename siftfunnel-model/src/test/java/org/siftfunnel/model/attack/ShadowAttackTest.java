@@ -1,0 +1,87 @@
+package org.siftfunnel.model.attack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.siftfunnel.engine.nn.Module;
+import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.engine.random.RandomSource;
+import org.siftfunnel.engine.tensor.Tensor;
+import org.siftfunnel.model.arch.ArchConfig;
+import org.siftfunnel.model.arch.Architectures;
+import org.siftfunnel.model.arch.Classifier4;
+import org.siftfunnel.model.arch.SplitModel;
+import org.siftfunnel.model.data.Dataset;
+
+class ShadowAttackTest {
+
+    @Test
+    void shadowEdgeLearnsAgainstTheFrozenCloudAndInvertsTheVictimFeatures() {
+        ArchConfig config = ArchConfig.of(1, AttackFixtures.SIZE, 10);
+        SplitModel victim = new Classifier4(config, 16, new RandomSource(51)).eval();
+        Map<String, float[]> before = new java.util.HashMap<>();
+        victim.stateDict().forEach((k, v) -> before.put(k, v.toArray()));
+        Dataset aux = AttackFixtures.sample(AttackFixtures.bundled().auxiliary(), 96, 52);
+        AttackContext ctx = AttackFixtures.context(victim, aux, null, z -> {
+            throw new AssertionError("the query-free attack must not query the edge");
+        }, 53);
+        ShadowSettings settings = ShadowSettings.he().withEpochs(4).withBatchSize(16).withLr(1e-2f)
+                .withInversion(InversionSettings.he().withIterations(30));
+        ShadowAttack attack = new ShadowAttack(settings, (v, rng) -> new Classifier4(v.config(), 16, rng).edge());
+        PreparedAttack prepared = attack.prepare(ctx);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> curve = (List<Map<String, Object>>) prepared.metadata().get("shadow_curve");
+        assertEquals(4, curve.size());
+        double first = ((Number) curve.get(0).get("cross_entropy")).doubleValue();
+        double last = ((Number) curve.get(3).get("cross_entropy")).doubleValue();
+        for (int i = 1; i < curve.size(); i++) {
+            assertTrue(((Number) curve.get(i).get("cross_entropy")).doubleValue() < ((Number) curve.get(i - 1).get("cross_entropy")).doubleValue(),
+                    "the cross-entropy should fall every epoch: " + curve);
+        }
+        // against a frozen, untrained cloud the logits stay small, so the fall is steady rather than steep
+        assertTrue(last < first - 0.03, "the shadow edge should learn: cross-entropy per epoch " + curve);
+        assertTrue(((Number) curve.get(3).get("accuracy")).doubleValue() > ((Number) curve.get(0).get("accuracy")).doubleValue());
+        assertEquals(2.0, ((Number) prepared.metadata().get("tv_weight")).doubleValue());
+
+        // the victim's features, transmitted without the attacker's involvement
+        Tensor z = victim.features(Tensor.zeros(3, 1, 16, 16)).detach();
+        Tensor xhat = prepared.reconstruct(z);
+        assertArrayEquals(new int[] {3, 1, 16, 16}, xhat.shape());
+        for (float v : xhat.toArray()) {
+            assertTrue(v >= 0f && v <= 1f);
+        }
+        // the victim is untouched: no gradients, same weights and running statistics (cloud frozen in eval mode)
+        for (Map.Entry<String, Tensor> p : victim.namedParameters().entrySet()) {
+            assertNull(p.getValue().grad(), "gradient left in " + p.getKey());
+            assertTrue(p.getValue().requiresGrad());
+        }
+        victim.stateDict().forEach((k, v) -> assertArrayEquals(before.get(k), v.toArray(), "changed " + k));
+        assertTrue(!victim.cloud().isTraining());
+        assertTrue(Json.write(prepared.metadata()).contains("\"shadow_curve\""), "metadata must be JSON-ready");
+    }
+
+    @Test
+    void defaultShadowEdgeHasTheVictimsArchitecture() {
+        for (String variant : List.of("none", "siftfunnel")) {
+            SplitModel victim = Architectures.create("cnn", variant, 1, 16, 10, new RandomSource(1));
+            Module shadow = ShadowAttack.sameArchitecture(victim, new RandomSource(2));
+            assertEquals(victim.edge().stateDict().keySet(), shadow.stateDict().keySet());
+            Tensor a = victim.edge().stateDict().values().iterator().next();
+            Tensor b = shadow.stateDict().values().iterator().next();
+            assertArrayEquals(a.shape(), b.shape());
+            assertTrue(!a.allClose(b, 0f, 1e-6f), "the shadow edge must have fresh weights");
+        }
+        SplitModel custom = AttackFixtures.convEdgeVictim(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ShadowAttack.sameArchitecture(custom, new RandomSource(2)));
+        assertTrue(e.getMessage().contains("ShadowEdgeFactory"), e.getMessage());
+    }
+}
