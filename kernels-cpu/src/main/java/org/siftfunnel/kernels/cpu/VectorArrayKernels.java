@@ -1296,11 +1296,14 @@ final class VectorArrayKernels implements ArrayKernels {
         while (i < upper) {
             // Float partial sums over short blocks keep the rounding error of each block small.
             int blockEnd = Math.min(upper, i + SUM_BLOCK * V);
-            FloatVector acc = splat(0f);
+            FloatVector acc = broadcast(S, 0f);
             for (; i < blockEnd; i += V) {
-                acc = load(a, aOff + i).fma(load(b, bOff + i), acc);
+                acc = fromArray(S, a, aOff + i).fma(fromArray(S, b, bOff + i), acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            // Lane by lane in a fixed order: reduceLanes differs between JIT tiers.
+            for (int lane = 0; lane < V; lane++) {
+                total += acc.lane(lane);
+            }
         }
         for (; i < n; i++) {
             total += (double) a[aOff + i] * b[bOff + i];
@@ -1310,10 +1313,10 @@ final class VectorArrayKernels implements ArrayKernels {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector va = splat(alpha);
+        FloatVector va = broadcast(S, alpha);
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += V) {
-            va.fma(load(x, xOff + i), load(y, yOff + i)).intoArray(y, yOff + i);
+            va.fma(fromArray(S, x, xOff + i), fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
             y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
