@@ -129,8 +129,12 @@ public final class DecoderAttack implements Attack {
             }
             case ADAPTIVE -> {
                 ChannelStandardize standardize = estimateStandardization(ctx, data);
-                meta.put("standardization", Map.of("mean", floats(standardize.mean()), "std", floats(standardize.std()),
-                        "images", Math.min(STANDARDIZATION_IMAGES, data.train().size())));
+                // ordered maps throughout, so the recorded JSON is the same from run to run
+                Map<String, Object> stats = new LinkedHashMap<>();
+                stats.put("mean", floats(standardize.mean()));
+                stats.put("std", floats(standardize.std()));
+                stats.put("images", Math.min(STANDARDIZATION_IMAGES, data.train().size()));
+                meta.put("standardization", stats);
                 designName = "adaptive";
                 decoder = Decoders.adaptive(standardize, f, img[0], img[1], img[2], adaptiveWidth, rng);
             }

@@ -102,8 +102,15 @@ public record DecoderSettings(int epochs, float lr, float beta1, float beta2, bo
         m.put("amsgrad", amsgrad);
         m.put("batch_size", batchSize);
         m.put("loss", "mse");
-        m.put("plateau", plateau ? Map.of("factor", (double) plateauFactor, "patience", plateauPatience, "metric", "selection_mse")
-                : "off");
+        if (plateau) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("factor", (double) plateauFactor);
+            p.put("patience", plateauPatience);
+            p.put("metric", "selection_mse");
+            m.put("plateau", p);
+        } else {
+            m.put("plateau", "off");
+        }
         m.put("selection_rule", selectionRule.label());
         m.put("selection_limit", selectionLimit);
         if (selectionRule == SelectionRule.AUX_HOLDOUT) {
