@@ -14,7 +14,8 @@ import java.util.function.Function;
  *
  * <p>"Strongest comparable baseline": among {@link #BASELINES}, every setting (the chosen one
  * and each sweep point) whose accuracy is comparable to the reference defense's (the recorded
- * {@code comparable} flag, else within {@code comparable_within}) is a candidate, and the
+ * {@code comparable} flag, else an accuracy at least the reference's minus
+ * {@code comparable_within}) is a candidate, and the
  * strongest candidate <em>for the metric at hand</em> is used: the highest black-box MSE, the
  * lowest MINE, the lowest ΔZ/dim. That is the hardest comparison for SiftFunnel, as it should be.
  */
@@ -185,7 +186,10 @@ public final class Claims {
         return s;
     }
 
-    /** The recorded flag, else accuracy within {@code comparable_within} of the reference's. */
+    /**
+     * The recorded flag, else accuracy at least the reference's minus {@code comparable_within}
+     * (the evaluation's rule: a more accurate baseline is comparable too).
+     */
     private Optional<Boolean> comparable(DefenseEntry point, Optional<Measure> refAcc) {
         if (point.comparable().isPresent()) {
             return point.comparable();
@@ -194,7 +198,7 @@ public final class Claims {
         if (acc.isEmpty() || refAcc.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Math.abs(acc.get().value() - refAcc.get().value()) <= results.comparableWithin() + 1e-12);
+        return Optional.of(acc.get().value() >= refAcc.get().value() - results.comparableWithin() - 1e-12);
     }
 
     static String settingLabel(DefenseEntry d) {

@@ -58,8 +58,8 @@ final class ReportBuilder {
         rows.add(List.of("profile", r.profile().orElse(Formats.MISSING)));
         rows.add(List.of("seeds", seeds));
         rows.add(List.of("reference defense (the claims are about it)", r.referenceDefense()));
-        rows.add(List.of("comparable accuracy", "within " + String.format(Locale.ROOT, "%.2f", 100 * r.comparableWithin())
-                + " points of " + r.referenceDefense()));
+        rows.add(List.of("comparable accuracy", "at most " + String.format(Locale.ROOT, "%.2f", 100 * r.comparableWithin())
+                + " points below " + r.referenceDefense()));
         rows.add(List.of("decoder checkpoint rule", r.selectionRule().orElse(Formats.MISSING)));
         out.add(new Block.Table(List.of("setting", "value"), rows, 2));
 
@@ -77,11 +77,16 @@ final class ReportBuilder {
             r.timings().forEach((k, v) -> t.add(List.of(k.endsWith("_s") ? k.substring(0, k.length() - 2) : k, Formats.seconds(v))));
             out.add(new Block.Table(List.of("stage", "wall time"), t, 1));
         }
+        r.timingNotes().forEach((k, v) -> out.add(new Block.Paragraph(k + ": " + v)));
         out.add(new Block.Heading(3, "Settings"));
         if (r.settings().isEmpty()) {
             out.add(new Block.Paragraph("Not recorded."));
         } else {
             out.add(new Block.Table(List.of("setting", "value"), flatten(r.settings()), 2));
+        }
+        if (!r.notes().isEmpty()) {
+            out.add(new Block.Heading(3, "Notes recorded by the evaluation"));
+            out.add(new Block.Table(List.of("key", "value"), flatten(r.notes()), 2));
         }
     }
 
@@ -91,8 +96,8 @@ final class ReportBuilder {
         out.add(new Block.Heading(2, "The paper's claims, checked on these numbers"));
         out.add(new Block.Paragraph("Each verdict is computed from results.json by comparing means. A baseline is one of "
                 + String.join(", ", Claims.BASELINES) + "; a baseline setting (the chosen one or a sweep point) is comparable when "
-                + "the evaluation marked it so, or else when its accuracy is within the comparable distance of "
-                + r.referenceDefense() + "'s; the strongest comparable setting for each metric is used (the highest black-box "
+                + "the evaluation marked it so, or else when its accuracy is at least " + r.referenceDefense()
+                + "'s minus the comparable distance; the strongest comparable setting for each metric is used (the highest black-box "
                 + "MSE, the lowest MINE, the lowest ΔZ/dim), the hardest comparison for " + r.referenceDefense() + "."));
         List<List<String>> rows = new ArrayList<>();
         for (Claim c : claims) {

@@ -27,6 +27,10 @@ public final class ResultsReader {
     private static final List<String> NON_NUMERIC_DEFENSE_KEYS =
             List.of("params", "attacks", "comparable", "strongest_attack", "sweep", "train_run");
 
+    /** The top-level keys given a place of their own in the report; the others are shown as notes. */
+    private static final java.util.Set<String> INTERPRETED_TOP_LEVEL = java.util.Set.of("format", "arch", "profile", "seeds",
+            "settings", "environment", "timings", "selection_rule", "comparable_within", "reference_defense", "defenses", "per_seed");
+
     /** The documented numbers of a defense or an attack: these must be numbers when present. */
     private static final java.util.Set<String> KNOWN_NUMERIC = java.util.Set.of("accuracy", "accuracy_without_recalibration",
             "delta_z", "feature_dim", "delta_z_ratio", "mine_paper", "mine_corrected", "dcor_xz", "effective_rank", "edge_params",
@@ -79,11 +83,22 @@ public final class ResultsReader {
             }
         }
         Map<String, Double> timings = new LinkedHashMap<>();
+        Map<String, String> timingNotes = new LinkedHashMap<>();
         if (top.containsKey("timings")) {
             for (Map.Entry<String, Object> e : object(top.get("timings"), "timings").entrySet()) {
-                timings.put(e.getKey(), number(e.getValue(), "timings." + e.getKey()));
+                if (e.getValue() instanceof String note) {
+                    timingNotes.put(e.getKey(), note);
+                } else if (e.getValue() != null) {
+                    timings.put(e.getKey(), number(e.getValue(), "timings." + e.getKey()));
+                }
             }
         }
+        Map<String, Object> notes = new LinkedHashMap<>();
+        top.forEach((k, v) -> {
+            if (!INTERPRETED_TOP_LEVEL.contains(k)) {
+                notes.put(k, v);
+            }
+        });
         double within = top.containsKey("comparable_within") ? number(top.get("comparable_within"), "comparable_within")
                 : EvaluationResults.DEFAULT_COMPARABLE_WITHIN;
         Map<String, DefenseEntry> defenses = defenses(top.get("defenses"), "defenses");
@@ -102,9 +117,10 @@ public final class ResultsReader {
                 List.copyOf(seeds),
                 top.containsKey("settings") ? unmodifiable(object(top.get("settings"), "settings")) : Map.of(),
                 top.containsKey("environment") ? unmodifiable(object(top.get("environment"), "environment")) : Map.of(),
-                Collections.unmodifiableMap(timings), optString(top, "selection_rule", "selection_rule"), within,
+                Collections.unmodifiableMap(timings), Collections.unmodifiableMap(timingNotes),
+                optString(top, "selection_rule", "selection_rule"), within,
                 optString(top, "reference_defense", "reference_defense").orElse(EvaluationResults.DEFAULT_REFERENCE),
-                defenses, List.copyOf(perSeed));
+                defenses, List.copyOf(perSeed), Collections.unmodifiableMap(notes));
     }
 
     private Map<String, DefenseEntry> defenses(Object raw, String where) throws ReportInputException {
@@ -160,12 +176,13 @@ public final class ResultsReader {
             if (nonNumeric.contains(key) || key.endsWith("_std")) {
                 continue;
             }
-            if (!(e.getValue() instanceof Number) && !KNOWN_NUMERIC.contains(key)) {
+            // null is how the engine's JSON writer spells NaN and infinity: not measured, not malformed.
+            if (e.getValue() == null || (!(e.getValue() instanceof Number) && !KNOWN_NUMERIC.contains(key))) {
                 continue;
             }
             double value = number(e.getValue(), where + "." + key);
             double std = Double.NaN;
-            if (m.containsKey(key + "_std")) {
+            if (m.get(key + "_std") != null) {
                 std = number(m.get(key + "_std"), where + "." + key + "_std");
             }
             out.put(key, new Measure(value, std));

@@ -220,8 +220,10 @@ class ReportsTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("results.json"), """
                 {"format": "siftfunnel-results/1", "seeds": [7],
+                 "timings": {"total_s": 5.0, "note": "total_s is this invocation's wall time"},
+                 "sweep_rule": "the lowest black-box SSIM among comparable settings",
                  "defenses": {
-                   "none": {"accuracy": 0.9, "attacks": {"blackbox": {"mse": 0.02, "ssim": 0.6}}},
+                   "none": {"accuracy": 0.9, "attacks": {"blackbox": {"mse": 0.02, "ssim": 0.6, "psnr": null, "psnr_std": null}}},
                    "siftfunnel": {"accuracy": 0.89, "attacks": {"blackbox": {"mse": 0.05, "ssim": 0.2}}},
                    "dropout": {"params": {"rate": 0.8}, "accuracy": 0.7, "note": "a key this reader does not know"}
                  }}
@@ -248,6 +250,10 @@ class ReportsTest {
         assertTrue(md.contains("Reconstruction files missing for: none / blackbox (recon/none/blackbox.safetensors)"), md);
         assertTrue(md.contains("not comparable: dropout (rate=0.8) at 70.00%"), md);
         assertTrue(md.contains("| dropout | rate=0.8 | 70.00% |"), md);
+        // Text in timings, keys the reader does not interpret and null numbers are shown or skipped, not errors.
+        assertTrue(md.contains("note: total_s is this invocation's wall time"), md);
+        assertTrue(md.contains("| sweep_rule | the lowest black-box SSIM among comparable settings |"), md);
+        assertTrue(md.contains("| none | 0.02000 | – | 0.6000 | – |"), md);
         assertTrue(read(r.html()).contains("NOT MEASURED"));
     }
 
