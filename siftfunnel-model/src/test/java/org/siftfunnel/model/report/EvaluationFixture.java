@@ -29,8 +29,15 @@ final class EvaluationFixture {
 
     /** results.json as nested maps, editable before {@link #write}. */
     final Map<String, Object> results = new LinkedHashMap<>();
+    /** Image side of the reconstruction tensors (tests: {@link #SIZE}; the sample: 32 as a real run). */
+    private final int size;
 
     EvaluationFixture() {
+        this(SIZE);
+    }
+
+    EvaluationFixture(int size) {
+        this.size = size;
         results.put("format", "siftfunnel-results/1");
         results.put("arch", "cnn");
         results.put("profile", "demo");
@@ -148,7 +155,7 @@ final class EvaluationFixture {
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         writeResults(dir);
-        float[] originals = originals();
+        float[] originals = originals(size);
         int d = 0;
         for (String defense : DEFENSES) {
             int a = 0;
@@ -156,9 +163,9 @@ final class EvaluationFixture {
                 Path f = dir.resolve("recon/" + defense + "/" + attack + ".safetensors");
                 Files.createDirectories(f.getParent());
                 Map<String, StoredTensor> t = new LinkedHashMap<>();
-                t.put("original", StoredTensor.ofFloats(originals, IMAGES, CHANNELS, SIZE, SIZE));
+                t.put("original", StoredTensor.ofFloats(originals, IMAGES, CHANNELS, size, size));
                 t.put("reconstruction", StoredTensor.ofFloats(blurred(originals, 0.15f * (d + 1) + 0.2f * a, 31 * d + a), IMAGES,
-                        CHANNELS, SIZE, SIZE));
+                        CHANNELS, size, size));
                 SafeTensors.write(f, t, Map.of());
                 a++;
             }
@@ -183,15 +190,19 @@ final class EvaluationFixture {
         Files.writeString(run.resolve("metrics.jsonl"), sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** Smooth coloured patterns, one per image, in [0, 1]. */
     static float[] originals() {
-        float[] x = new float[IMAGES * CHANNELS * SIZE * SIZE];
+        return originals(SIZE);
+    }
+
+    /** Smooth coloured patterns, one per image, in [0, 1]. */
+    static float[] originals(int size) {
+        float[] x = new float[IMAGES * CHANNELS * size * size];
         int i = 0;
         for (int n = 0; n < IMAGES; n++) {
             for (int c = 0; c < CHANNELS; c++) {
-                for (int y = 0; y < SIZE; y++) {
-                    for (int w = 0; w < SIZE; w++) {
-                        double v = 0.5 + 0.5 * Math.sin(0.7 * (n + 1) * y / SIZE * Math.PI + 0.9 * c + 0.5 * w);
+                for (int y = 0; y < size; y++) {
+                    for (int w = 0; w < size; w++) {
+                        double v = 0.5 + 0.5 * Math.sin(0.7 * (n + 1) * y / size * Math.PI + 0.9 * c + 4.0 * w / size);
                         x[i++] = (float) v;
                     }
                 }
@@ -211,10 +222,10 @@ final class EvaluationFixture {
         return out;
     }
 
-    /** Writes the fixture to {@code args[0]} and renders its report there (a sample to look at). */
+    /** Writes the fixture (32×32 images, as a real run) to {@code args[0]} and renders its report there (a sample to look at). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
-        new EvaluationFixture().write(dir);
+        new EvaluationFixture(32).write(dir);
         Reports.WrittenReport r = Reports.write(dir);
         System.out.println("wrote " + r.markdown() + " and " + r.html());
     }
