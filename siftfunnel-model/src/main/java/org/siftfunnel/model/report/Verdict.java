@@ -1,0 +1,11 @@
+package org.siftfunnel.model.report;
+
+/** The outcome of checking one of the paper's claims against the measured numbers. */
+public enum Verdict {
+    PASS, FAIL, NOT_MEASURED;
+
+    /** As printed in the report. */
+    public String label() {
+        return this == NOT_MEASURED ? "NOT MEASURED" : name();
+    }
+}
