@@ -39,6 +39,7 @@ class LoadTestTest {
             List<LoadTest.Prepared> messages = LoadTest.prepare(client, x, expected, 2);
             assertEquals(4, messages.size());
             LoadReport r = LoadTest.run(client, messages, new LoadTest.Settings(3, 6, Duration.ofSeconds(60)));
+            System.out.println(r.describe());
             assertTrue(r.clean(), r.describe());
             assertEquals(18, r.requests());
             assertEquals(36, r.samples());
