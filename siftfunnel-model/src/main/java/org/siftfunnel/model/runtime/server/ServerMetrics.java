@@ -1,6 +1,5 @@
 package org.siftfunnel.model.runtime.server;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,7 +119,8 @@ public final class ServerMetrics {
         sb.append(name).append(' ').append(value).append('\n');
     }
 
+    /** Plain decimal notation ({@code 0.0005}, not {@code 5.0E-4}), as Prometheus clients write it. */
     private static String format(double v) {
-        return String.format(Locale.ROOT, "%s", v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

@@ -218,9 +218,10 @@ class CloudServerTest {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         String text = metrics.body();
-        for (String line : List.of("siftfunnel_requests_total{endpoint=\"/v1/infer\",status=\"200\"}", "siftfunnel_errors_total{code=\"bad_magic\"}",
-                "siftfunnel_infer_latency_seconds_bucket{le=\"+Inf\"}", "siftfunnel_infer_latency_seconds_count", "siftfunnel_received_bytes_total",
-                "siftfunnel_sent_bytes_total", "siftfunnel_in_flight_requests 0")) {
+        for (String line : List.of("siftfunnel_requests_total{endpoint=\"/v1/infer\",status=\"200\"}",
+                "siftfunnel_errors_total{code=\"bad_magic\"}", "siftfunnel_infer_latency_seconds_bucket{le=\"0.0005\"}",
+                "siftfunnel_infer_latency_seconds_bucket{le=\"+Inf\"}", "siftfunnel_infer_latency_seconds_count",
+                "siftfunnel_received_bytes_total", "siftfunnel_sent_bytes_total", "siftfunnel_in_flight_requests 0")) {
             assertTrue(text.contains(line), "metrics lack " + line + ":\n" + text);
         }
         long count = server.metrics().requests(CloudServer.INFER, 200);
