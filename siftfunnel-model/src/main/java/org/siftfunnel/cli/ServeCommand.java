@@ -48,6 +48,7 @@ final class ServeCommand implements Command {
                         "inference requests at once (503 beyond)"),
                 OptionSpec.value("grace-seconds", "S", Long.toString(ServerConfig.DEFAULT_GRACE.toSeconds()),
                         "on shutdown, how long to wait for requests in flight"),
+                OptionSpec.value("request-timeout", "S", "30", "drop a connection whose request (or response) takes longer"),
                 RuntimeOptions.DEVICE);
     }
 
@@ -72,6 +73,11 @@ final class ServeCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(name() + ": " + e.getMessage());
         }
+        // A client that sends its body slowly would otherwise hold an inference permit for as long
+        // as it likes. The JDK server reads these limits once, when its first instance is created.
+        String timeout = Integer.toString(o.positiveInteger("request-timeout"));
+        System.setProperty("sun.net.httpserver.maxReqTime", timeout);
+        System.setProperty("sun.net.httpserver.maxRspTime", timeout);
         CloudServer server = CloudServer.start(bundle, config, backend);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -107,6 +107,13 @@ public final class ServerMetrics {
         counter(sb, "siftfunnel_received_bytes_total", "Request body bytes received.", bytesIn.sum());
         counter(sb, "siftfunnel_sent_bytes_total", "Response body bytes sent.", bytesOut.sum());
         counter(sb, "siftfunnel_inferred_samples_total", "Feature samples run through the cloud model.", samples.sum());
+        Runtime rt = Runtime.getRuntime();
+        sb.append("# HELP siftfunnel_jvm_heap_used_bytes Heap in use now (watch it stay flat under load).\n");
+        sb.append("# TYPE siftfunnel_jvm_heap_used_bytes gauge\n");
+        sb.append("siftfunnel_jvm_heap_used_bytes ").append(rt.totalMemory() - rt.freeMemory()).append('\n');
+        sb.append("# HELP siftfunnel_jvm_heap_max_bytes The heap limit (-Xmx).\n");
+        sb.append("# TYPE siftfunnel_jvm_heap_max_bytes gauge\n");
+        sb.append("siftfunnel_jvm_heap_max_bytes ").append(rt.maxMemory()).append('\n');
         sb.append("# HELP siftfunnel_in_flight_requests Inference requests being handled now.\n");
         sb.append("# TYPE siftfunnel_in_flight_requests gauge\n");
         sb.append("siftfunnel_in_flight_requests ").append(inFlight.get()).append('\n');
