@@ -25,6 +25,7 @@ import org.siftfunnel.model.runtime.bundle.ModelBundle;
 import org.siftfunnel.model.runtime.edge.EdgeClient;
 import org.siftfunnel.model.runtime.edge.EdgeInputs;
 import org.siftfunnel.model.runtime.edge.EdgeRunner;
+import org.siftfunnel.model.runtime.wire.HttpBinding;
 import org.siftfunnel.model.runtime.wire.WireDType;
 
 /**
@@ -125,8 +126,8 @@ public final class EdgeMain {
             throw new Usage(e.getMessage());
         }
         int batch = positive(o, "batch", 16);
-        if (batch > 256) {
-            throw new Usage("--batch must be at most 256");
+        if (batch > HttpBinding.MAX_BATCH) {
+            throw new Usage("--batch must be at most " + HttpBinding.MAX_BATCH);
         }
         Backend backend = o.containsKey("device") ? Backends.get(o.get("device")) : Backends.getDefault();
         ModelBundle bundle = ModelBundle.open(Path.of(o.get("model")));

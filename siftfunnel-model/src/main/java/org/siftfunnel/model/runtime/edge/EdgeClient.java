@@ -20,6 +20,7 @@ import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.SplitModel;
 import org.siftfunnel.model.runtime.bundle.Half;
 import org.siftfunnel.model.runtime.bundle.ModelBundle;
+import org.siftfunnel.model.runtime.wire.HttpBinding;
 import org.siftfunnel.model.runtime.wire.WireDType;
 import org.siftfunnel.model.runtime.wire.WireFormat;
 
@@ -79,8 +80,8 @@ public final class EdgeClient implements AutoCloseable {
         this.bundle = bundle;
         this.model = model;
         String base = cloud.toString().replaceAll("/+$", "");
-        this.infer = URI.create(base + "/v1/infer");
-        this.modelUri = URI.create(base + "/v1/model");
+        this.infer = URI.create(base + HttpBinding.INFER_PATH);
+        this.modelUri = URI.create(base + HttpBinding.MODEL_PATH);
         this.settings = settings;
         this.backend = backend;
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout());
@@ -160,7 +161,7 @@ public final class EdgeClient implements AutoCloseable {
     /** Sends an encoded message of {@code n} samples (e.g. prepared in advance by a load generator). */
     public EdgeResult send(byte[] body, int n, long edgeNanos, long encodeNanos) throws IOException, InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(infer).timeout(settings.timeout())
-                .header("Content-Type", "application/vnd.siftfunnel.features")
+                .header("Content-Type", HttpBinding.MEDIA_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         authorize(req);
         long start = System.nanoTime();
@@ -170,7 +171,7 @@ public final class EdgeClient implements AutoCloseable {
         if (res.statusCode() != 200) {
             throw error(res.statusCode(), json);
         }
-        long cloudNanos = res.headers().firstValueAsLong("X-Siftfunnel-Cloud-Nanos").orElse(-1);
+        long cloudNanos = res.headers().firstValueAsLong(HttpBinding.CLOUD_NANOS_HEADER).orElse(-1);
         if (!(json.get("predictions") instanceof List<?> predictions) || predictions.size() != n) {
             throw new IOException("cloud answer: expected " + n + " predictions, got " + json.get("predictions"));
         }

@@ -41,6 +41,7 @@ import org.siftfunnel.model.runtime.bundle.ExportManifest;
 import org.siftfunnel.model.runtime.bundle.Half;
 import org.siftfunnel.model.runtime.bundle.ModelBundle;
 import org.siftfunnel.model.runtime.wire.FeatureBatch;
+import org.siftfunnel.model.runtime.wire.HttpBinding;
 import org.siftfunnel.model.runtime.wire.WireDType;
 import org.siftfunnel.model.runtime.wire.WireFormat;
 import org.siftfunnel.model.runtime.wire.WireFormatException;
@@ -63,15 +64,15 @@ import org.siftfunnel.model.runtime.wire.WireLimits;
  */
 public final class CloudServer implements AutoCloseable {
     /** The content type of a features message. */
-    public static final String CONTENT_TYPE = "application/vnd.siftfunnel.features";
+    public static final String CONTENT_TYPE = HttpBinding.MEDIA_TYPE;
     /** Response header: nanoseconds the server spent decoding and running the cloud model. */
-    public static final String CLOUD_NANOS_HEADER = "X-Siftfunnel-Cloud-Nanos";
+    public static final String CLOUD_NANOS_HEADER = HttpBinding.CLOUD_NANOS_HEADER;
     /** Most samples in one request (bounds the memory of one forward pass). */
-    public static final int MAX_BATCH = 256;
+    public static final int MAX_BATCH = HttpBinding.MAX_BATCH;
     /** Threads beyond the inference bound, which answer everything else while inference is saturated. */
     static final int SPARE_THREADS = 8;
-    static final String INFER = "/v1/infer";
-    static final String MODEL = "/v1/model";
+    static final String INFER = HttpBinding.INFER_PATH;
+    static final String MODEL = HttpBinding.MODEL_PATH;
     static final String HEALTH = "/healthz";
     static final String METRICS = "/metrics";
     private static final List<String> ENDPOINTS = List.of(INFER, MODEL, HEALTH, METRICS);
