@@ -57,7 +57,7 @@ class StandaloneJarTest {
             Collections.list(jf.entries()).forEach(e -> entries.add(e.getName()));
             assertEquals("org.siftfunnel.edge.EdgeMain", jf.getManifest().getMainAttributes().getValue("Main-Class"));
         }
-        for (String forbidden : List.of("org/ejml/", "org/jocl/", "org/siftfunnel/cli/", "org/siftfunnel/kernels/opencl/",
+        for (String forbidden : List.of("org/ejml/", "org/jocl/", "org/jfree/", "org/siftfunnel/cli/", "org/siftfunnel/kernels/opencl/",
                 "org/siftfunnel/model/attack/", "org/siftfunnel/model/metrics/", "org/siftfunnel/model/train/",
                 "org/siftfunnel/model/runtime/server/", "org/siftfunnel/model/runtime/export/", "org/siftfunnel/model/runtime/loadtest/",
                 "data/fashion-mnist-subset/")) {
