@@ -20,6 +20,10 @@ public final class Main {
         for (Command c : List.of(new DemoCommand(), new TrainCommand(), new InfoCommand(), new PredictCommand(), new ReportCommand())) {
             m.put(c.name(), c);
         }
+        // Collaborative inference over the network (docs/deployment.md).
+        for (Command c : List.of(new ExportCommand(), new ServeCommand(), new EdgeCommand(), new LoadtestCommand())) {
+            m.put(c.name(), c);
+        }
         return m;
     }
 
