@@ -46,7 +46,7 @@ final class ClRuntime {
     private final Map<String, ClKernel> kernels = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final OpTimings timings =
-            new OpTimings("device time of each command (OpenCL profiling events, start to end)", this::finish, true);
+            new OpTimings("device time of each command, from the OpenCL profiling events", this::finish, true);
     private final ClMemoryPool memory;
     private final String buildOptions;
     private final boolean fp64;
