@@ -41,8 +41,8 @@ class SiftFunnelCnnOnOpenClTest {
      * 1e-6 on random data). The likely cause is near-ties in max-pooling windows, which the cpu
      * backend's position-dependent summation order breaks differently; not yet confirmed. At
      * 32×32 every step agrees within 1e-4.
-     * Measured on the shared 2-core machine (load average about 12): cpu 53 s, PoCL 174 s wall;
-     * about 70 s of CPU time in all.
+     * Measured twice on the shared 2-core machine (load average 10–12): cpu backend 37–53 s,
+     * PoCL 133–174 s wall; the largest step difference was 6.7e-5 relative.
      */
     private static final int SIZE = 32;
     private static final int CLASSES = 10;
