@@ -38,9 +38,9 @@ class SiftFunnelCnnOnOpenClTest {
      * the cloud) the cpu and opencl gradients already differ by up to 3e-2 (relative to the
      * largest entry, block3.0.weight) after the first step, while OpenCL and the reference agree
      * within 1.4e-4 (isolated convolutions, batch norms and poolings of those shapes agree within
-     * 1e-6 on random data). The likely cause is near-ties in max-pooling windows, which the cpu
-     * backend's position-dependent summation order breaks differently; not yet confirmed. At
-     * 32×32 every step agrees within 1e-4.
+     * 1e-6 on random data, and identical input patches give identical cpu outputs). The cause is
+     * not found yet; near-ties in the 2×2 max-pooling windows, broken differently by rounding,
+     * are a suspect. At 32×32 every step agrees within 1e-4.
      * Measured twice on the shared 2-core machine (load average 10–12): cpu backend 37–53 s,
      * PoCL 133–174 s wall; the largest step difference was 6.7e-5 relative.
      */
