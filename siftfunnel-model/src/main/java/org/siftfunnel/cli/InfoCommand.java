@@ -6,7 +6,11 @@ import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.BackendProvider;
 import org.siftfunnel.engine.backend.Backends;
 
-/** {@code ./siftfunnel info}: the JVM, and every backend with whether it can run here. */
+/**
+ * {@code ./siftfunnel info}: the JVM, and every backend with whether it can run here; below a
+ * usable backend, the details its provider gives ({@link BackendProvider#describeDevices()}: for
+ * OpenCL every platform and device with its limits). An unusable backend gets one line, why.
+ */
 final class InfoCommand implements Command {
     @Override
     public String name() {
@@ -15,7 +19,7 @@ final class InfoCommand implements Command {
 
     @Override
     public String summary() {
-        return "list the backends (devices) and the runtime this machine offers";
+        return "list the backends, OpenCL platforms and devices (with their limits) and the runtime this machine offers";
     }
 
     @Override
@@ -38,6 +42,12 @@ final class InfoCommand implements Command {
             }
             Backend b = Backends.get(p.name());
             System.out.printf("  %-10s %s%n", p.name(), b.description());
+            String details = p.describeDevices();
+            if (details != null && !details.isBlank()) {
+                for (String line : details.strip().split("\\R")) {
+                    System.out.println("             " + line);
+                }
+            }
         }
         return 0;
     }

@@ -71,7 +71,8 @@ final class PredictCommand implements Command {
                 OptionSpec.value("image-size", "PX", null, "input side in pixels (a multiple of 16)"),
                 OptionSpec.value("classes", "N", null, "number of classes"),
                 OptionSpec.value("weights-prefix", "P", null, "use only the tensors named P<name> (e.g. 'param.', 'module.')"),
-                OptionSpec.value("device", "NAME", null, "backend: reference, cpu, opencl[:N] (default: fastest available)"));
+                OptionSpec.value("device", "NAME", null, "backend: reference, cpu, opencl[:N] (default: fastest available)"),
+                OpTimingsOption.SPEC);
     }
 
     @Override
@@ -85,6 +86,7 @@ final class PredictCommand implements Command {
         }
         String prefix = o.has("weights-prefix") ? o.string("weights-prefix") : "";
         Backend backend = o.has("device") ? Backends.get(o.string("device")) : Backends.getDefault();
+        OpTimingsOption opTimings = OpTimingsOption.start(o, backend, System.err);
 
         WeightsFile weights = WeightsFile.open(weightsPath);
         CheckpointInfo checkpoint = weights.checkpoint();
@@ -114,6 +116,7 @@ final class PredictCommand implements Command {
         prediction.write(output, metadata);
 
         printSummary(spec, model, backend, weights, input, output, prediction, classNames(spec, checkpoint));
+        opTimings.print(System.out);
         return 0;
     }
 

@@ -48,6 +48,7 @@ final class TrainCommand implements Command {
         specs.add(OptionSpec.value("config", "FILE", null, "JSON file of settings (keys as the flags above)"));
         specs.add(OptionSpec.value("out", "DIR", null, "run folder (default runs/ARCH-DEFENSE-PROFILE-seedN)"));
         specs.add(OptionSpec.flag("resume", "continue from RUN/checkpoints/last"));
+        specs.add(OpTimingsOption.SPEC);
         return specs;
     }
 
@@ -106,12 +107,14 @@ final class TrainCommand implements Command {
         Path out = o.has("out") ? o.path("out")
                 : Path.of("runs", String.format(Locale.ROOT, "%s-%s-%s-seed%d", s.arch, s.defense, s.profile, s.seed));
         Backend be = backend(s);
+        OpTimingsOption opTimings = OpTimingsOption.start(o, be, System.err);
         DataSplits data = DataSources.load(s.data);
         Trainer trainer = new Trainer(s, data, be, out, System.out);
         Trainer.Result r = runInterruptibly(trainer, o.flag("resume"));
         System.out.printf(Locale.ROOT, "%s: final test accuracy %.4f (%.4f without BN recalibration), best %.4f at epoch %d, %s; run folder %s%n",
                 r.interrupted() ? "stopped" : "done", r.finalAccuracy(), r.finalAccuracyNoRecalibration(), r.bestAccuracy(),
                 r.bestEpoch(), org.siftfunnel.model.console.ProgressBar.formatSeconds(r.seconds()), r.runDir());
+        opTimings.print(System.out);
         return r.interrupted() ? 130 : 0;
     }
 

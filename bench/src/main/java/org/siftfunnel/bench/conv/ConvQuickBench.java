@@ -25,7 +25,7 @@ import org.siftfunnel.engine.backend.DeviceBuffer;
  *     org.siftfunnel.bench.conv.ConvQuickBench --image-size 64 --batch 64 --threads 2
  * </pre>
  * Options: {@code --image-size S} (default 64), {@code --batch N} (default 64),
- * {@code --threads T}, {@code --device cpu|reference} (default cpu), {@code --rounds R}
+ * {@code --threads T}, {@code --device cpu|reference|opencl[:Q]} (default cpu), {@code --rounds R}
  * (default 5), {@code --warmup-ms MS} per layer (default 1500), {@code --layer SUBSTRING} to
  * time only matching layers.
  */
@@ -69,6 +69,7 @@ public final class ConvQuickBench {
         be.conv2d(bu.x(), bu.w(), bu.b(), bu.y(), g);
         be.conv2dBackwardInput(bu.gy(), bu.w(), bu.gx(), g);
         be.conv2dBackwardWeight(bu.x(), bu.gy(), bu.gw(), g);
+        be.synchronize(); // an asynchronous device (OpenCL) must finish before the clock is read
     }
 
     /** Times one layer: warm-up for {@code warmupMillis}, then {@code rounds} rounds. */

@@ -23,7 +23,8 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * Options: {@code --size N[,N...]} (default 1024), {@code --threads T[,T...]} (default 1 and
  * the default thread count), {@code --width auto|scalar|128|256|512}, {@code --trans NN|NT|TN|TT},
  * {@code --rounds R} (default 7), {@code --warmup-ms MS} (minimum warm-up, default 2000; it goes
- * on while the speed still improves).
+ * on while the speed still improves), {@code --device cpu|opencl[:Q]} (default cpu; OpenCL runs
+ * through {@link OpenClGemm}, which prints GFLOP/s and the per-op device profile).
  */
 public final class GemmQuickBench {
 
@@ -152,6 +153,8 @@ public final class GemmQuickBench {
         String trans = "NN";
         int rounds = 7;
         long warmup = 2000;
+        String device = "cpu";
+        boolean roundsGiven = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -167,10 +170,21 @@ public final class GemmQuickBench {
                 case "--threads" -> threads = parseInts(value, arg);
                 case "--width" -> width = VectorWidth.parse(value);
                 case "--trans" -> trans = value;
-                case "--rounds" -> rounds = parseInts(value, arg).get(0);
+                case "--rounds" -> {
+                    rounds = parseInts(value, arg).get(0);
+                    roundsGiven = true;
+                }
+                case "--device" -> device = value;
                 case "--warmup-ms" -> warmup = parseInts(value, arg).get(0);
                 default -> fail("unknown option " + arg);
             }
+        }
+        if (device.equals("opencl") || device.startsWith("opencl:")) {
+            OpenClGemm.run(device, sizes, roundsGiven ? rounds : OpenClGemm.DEFAULT_REPEATS, System.out);
+            return;
+        }
+        if (!device.equals("cpu")) {
+            fail("--device must be cpu, opencl or opencl:QUALIFIER, got '" + device + "'");
         }
         for (int size : sizes) {
             for (int t : threads) {
@@ -218,7 +232,9 @@ public final class GemmQuickBench {
 
     private static void usage(PrintStream out) {
         out.println("usage: GemmQuickBench [--size N[,N...]] [--threads T[,T...]] [--width auto|scalar|128|256|512]");
-        out.println("                      [--trans NN|NT|TN|TT] [--rounds R] [--warmup-ms MS]");
+        out.println("                      [--trans NN|NT|TN|TT] [--rounds R] [--warmup-ms MS] [--device cpu|opencl[:Q]]");
+        out.println("  --device opencl[:Q] times the OpenCL backend's SGEMM (NN; --rounds products per size, default "
+                + OpenClGemm.DEFAULT_REPEATS + ") and prints its per-op profile; Q picks the device (index or name part)");
     }
 
     private static void fail(String message) {

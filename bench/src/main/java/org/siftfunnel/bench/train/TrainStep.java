@@ -75,13 +75,14 @@ public final class TrainStep {
 
     /**
      * The backend for a device name: {@code cpu} with {@code threads} threads and the
-     * hardware's SIMD width, or {@code reference}.
+     * hardware's SIMD width, {@code reference}, or any other registered device
+     * ({@code opencl}, {@code opencl:1}).
      */
     public static Backend backend(String device, int threads) {
         return switch (device.toLowerCase(Locale.ROOT)) {
             case "cpu" -> new CpuBackend(threads, VectorWidth.AUTO);
             case "reference" -> Backends.reference();
-            default -> throw new IllegalArgumentException("TrainStep: device must be cpu or reference, got '" + device + "'");
+            default -> Backends.get(device); // opencl[:Q]; an unknown or unusable device fails with one line
         };
     }
 

@@ -19,7 +19,7 @@ import org.siftfunnel.bench.conv.ConvQuickBench;
  * </pre>
  * Options: {@code --model cnn|siftfunnel} (default siftfunnel), {@code --image-size 32|64}
  * (default 32), {@code --batch N} (default 64), {@code --threads T} (default: the cpu
- * backend's default), {@code --device cpu|reference} (default cpu), {@code --steps N}
+ * backend's default), {@code --device cpu|reference|opencl[:Q]} (default cpu), {@code --steps N}
  * (default 10), {@code --warmup N} (default 3 steps).
  */
 public final class TrainStepQuickBench {

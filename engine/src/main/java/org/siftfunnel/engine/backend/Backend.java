@@ -1,5 +1,9 @@
 package org.siftfunnel.engine.backend;
 
+import java.util.Optional;
+
+import org.siftfunnel.engine.backend.timing.OpTimings;
+
 /**
  * The kernels a device supplies. Everything the engine computes goes through these methods;
  * composite operations (attention blocks, losses, MINE) are written once on top of them.
@@ -49,6 +53,16 @@ public interface Backend {
 
     /** Blocks until queued work is finished (a no-op for synchronous backends). */
     default void synchronize() {
+    }
+
+    /**
+     * This backend's per-operation time recorder, when it can time its kernels (empty by
+     * default). Recording may start switched off ({@link OpTimings#setEnabled}); the recorder's
+     * {@link OpTimings#measures()} says what a time means on this backend. The same instance
+     * is returned every time.
+     */
+    default Optional<OpTimings> opTimings() {
+        return Optional.empty();
     }
 
     // ---------------------------------------------------------------- elementwise

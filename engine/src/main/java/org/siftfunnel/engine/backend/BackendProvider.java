@@ -15,6 +15,16 @@ public interface BackendProvider {
     String unavailableReason();
 
     /**
+     * What this provider can run on, in detail, for {@code siftfunnel info}: for example every
+     * OpenCL platform and device with its limits, one per line. Null when there is nothing to
+     * add to the backend's {@link Backend#description()}. Never throws; when the provider is
+     * unavailable it may return the reason in one line.
+     */
+    default String describeDevices() {
+        return null;
+    }
+
+    /**
      * Creates the backend. {@code qualifier} is what followed a colon in the device name
      * ({@code opencl:1}, {@code opencl:NVIDIA}), or null.
      */

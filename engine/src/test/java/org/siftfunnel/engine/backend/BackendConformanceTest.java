@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.siftfunnel.engine.backend.BackendPair.Twin;
 import org.siftfunnel.engine.backend.reference.ReferenceBackend;
+import org.siftfunnel.engine.backend.timing.OpTimings;
 
 /**
  * The conformance suite every backend must pass: each method of {@link Backend} runs on
@@ -122,7 +124,8 @@ public abstract class BackendConformanceTest {
             "unary", "unaryBackward", "binary", "binaryScalar", "reduce", "argReduce", "gemm", "pairwiseSquaredDistances",
             "conv2d", "conv2dBackwardInput", "conv2dBackwardWeight", "maxPool2d", "maxPool2dBackward", "avgPool2d",
             "avgPool2dBackward", "upsample2d", "upsample2dBackward", "softmax", "softmaxBackward", "batchNormForward",
-            "batchNormBackward", "gather", "scatterAdd", "randomUniform", "randomNormal", "randomBernoulli", "adamStep", "sgdStep");
+            "batchNormBackward", "gather", "scatterAdd", "randomUniform", "randomNormal", "randomBernoulli", "adamStep", "sgdStep",
+            "opTimings");
 
     @Test
     void theSuiteCoversEveryMethodOfTheContract() {
@@ -133,6 +136,42 @@ public abstract class BackendConformanceTest {
             }
         }
         assertTrue(missing.isEmpty(), "Backend methods without a conformance test: " + missing);
+    }
+
+    /**
+     * {@link Backend#opTimings()}: absent, or the same recorder every time, which records the
+     * kernels called while enabled (under an op name that starts with the method's name) and
+     * nothing while disabled. The recorder's switch is restored afterwards.
+     */
+    @Test
+    void opTimingsWhenOfferedRecordTheKernelsCalledWhileEnabled() {
+        Backend b = pair.tested();
+        Optional<OpTimings> offered = b.opTimings();
+        assertNotNull(offered, "opTimings() must return an Optional, not null");
+        assertEquals(offered.isPresent(), b.opTimings().isPresent(), "opTimings() must not change its answer");
+        if (offered.isEmpty()) {
+            return;
+        }
+        OpTimings t = offered.get();
+        assertSame(t, b.opTimings().get(), "the same recorder every time");
+        boolean wasEnabled = t.enabled();
+        try {
+            DeviceBuffer x = b.upload(new float[] {-1f, 2f, -3f});
+            float[] back = new float[3];
+            t.setEnabled(true);
+            t.reset();
+            b.unary(UnaryOp.RELU, x, x, 3, 0f, 0f);
+            b.download(x, 0, back, 0, 3);
+            assertTrue(t.snapshot().stream().anyMatch(e -> e.op().startsWith("unary") && e.calls() >= 1 && e.totalNanos() >= 0),
+                    "an enabled recorder must have recorded the unary call:\n" + t.table());
+            t.setEnabled(false);
+            t.reset();
+            b.unary(UnaryOp.RELU, x, x, 3, 0f, 0f);
+            b.download(x, 0, back, 0, 3);
+            assertTrue(t.snapshot().isEmpty(), "a disabled recorder must record nothing:\n" + t.table());
+        } finally {
+            t.setEnabled(wasEnabled);
+        }
     }
 
     @Test

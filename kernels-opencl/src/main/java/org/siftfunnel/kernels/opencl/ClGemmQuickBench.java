@@ -5,19 +5,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import org.siftfunnel.engine.backend.timing.OpTimings;
+
 /**
  * Times SGEMM N×N×N on an OpenCL device and prints GFLOP/s, as a quick look at a device's
  * speed. Usage: {@code ClGemmQuickBench [--device QUALIFIER] [--repeats R] N...} (default
  * sizes 256 512 1024, first GPU else first device). Device time comes from the profiling events
  * (kernel time only); wall time includes the queue's overhead. One warm-up run per size
- * compiles and caches the kernels first.
+ * compiles and caches the kernels first. After each size the per-op profile of the timed
+ * products is printed ({@link OpTimings#table}).
  */
 public final class ClGemmQuickBench {
     private ClGemmQuickBench() {
     }
 
-    /** One size's result. */
-    public record Result(int n, int repeats, double deviceMillis, double wallMillis) {
+    /**
+     * One size's result: mean device and wall time per product, and the per-op profile of the
+     * timed products (every command they enqueued).
+     */
+    public record Result(int n, int repeats, double deviceMillis, double wallMillis, List<OpTimings.Entry> profile) {
         public double deviceGflops() {
             return 2.0 * n * n * (double) n / (deviceMillis * 1e6);
         }
@@ -49,7 +55,9 @@ public final class ClGemmQuickBench {
         OpenClBackend backend = OpenClBackend.create(qualifier);
         System.out.println(backend.description());
         for (int n : sizes) {
-            System.out.println(format(run(backend, n, repeats)));
+            Result r = run(backend, n, repeats);
+            System.out.println(format(r));
+            System.out.print(OpTimings.table(r.profile()));
         }
     }
 
@@ -81,19 +89,22 @@ public final class ClGemmQuickBench {
         ClBuffer c = backend.allocate(n * n);
         backend.gemm(false, false, 1, n, n, n, 1f, a, 0, 0, b, 0, 0, 0f, c, 0, 0);
         backend.synchronize();
-        backend.opTimings().reset();
+        OpTimings timings = backend.timings();
+        timings.setEnabled(true);
+        timings.reset();
         long start = System.nanoTime();
         for (int i = 0; i < repeats; i++) {
             backend.gemm(false, false, 1, n, n, n, 1f, a, 0, 0, b, 0, 0, 0f, c, 0, 0);
         }
         backend.synchronize();
         double wall = (System.nanoTime() - start) / 1e6 / repeats;
+        List<OpTimings.Entry> profile = timings.snapshot();
         long deviceNanos = 0;
-        for (OpTimings.Entry e : backend.opTimings().snapshot()) {
+        for (OpTimings.Entry e : profile) {
             if (e.op().startsWith("gemm")) {
                 deviceNanos += e.totalNanos();
             }
         }
-        return new Result(n, repeats, deviceNanos / 1e6 / repeats, wall);
+        return new Result(n, repeats, deviceNanos / 1e6 / repeats, wall, profile);
     }
 }

@@ -21,6 +21,7 @@ import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_event;
 import org.jocl.cl_program;
+import org.siftfunnel.engine.backend.timing.OpTimings;
 
 /**
  * One device's OpenCL state: the context, the single in-order command queue (with profiling),
@@ -44,7 +45,8 @@ final class ClRuntime {
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, ClKernel> kernels = new HashMap<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final OpTimings timings = new OpTimings(this::finish);
+    private final OpTimings timings =
+            new OpTimings("device time of each command, from the OpenCL profiling events", this::finish, true);
     private final ClMemoryPool memory;
     private final String buildOptions;
     private final boolean fp64;

@@ -4,6 +4,7 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -18,12 +19,13 @@ import org.siftfunnel.engine.backend.ReduceOp;
 import org.siftfunnel.engine.backend.SgdConfig;
 import org.siftfunnel.engine.backend.UnaryOp;
 import org.siftfunnel.engine.backend.UpsampleMode;
+import org.siftfunnel.engine.backend.timing.OpTimings;
 
 /**
  * The OpenCL backend: tensors live in device buffers ({@link ClBuffer}) and every kernel of the
  * contract runs on the device (sources in {@code *.cl} next to this class). Commands go to one
  * in-order queue and run asynchronously; {@link #download} and {@link #synchronize} wait.
- * Every command is profiled: see {@link #opTimings()}.
+ * Every command is profiled: see {@link #timings()}.
  *
  * <p>Thread-safe: launches are serialised on the device's queue, and operations that use
  * scratch buffers hold the queue's lock for their whole sequence of launches.
@@ -86,9 +88,17 @@ public final class OpenClBackend implements Backend {
         return device;
     }
 
-    /** Device time per operation, from the profiling events of everything this backend enqueued. */
-    public OpTimings opTimings() {
+    /**
+     * Device time per operation, from the profiling events of everything this backend enqueued.
+     * Always recording: the queue profiles every command anyway.
+     */
+    public OpTimings timings() {
         return runtime.timings();
+    }
+
+    @Override
+    public Optional<OpTimings> opTimings() {
+        return Optional.of(runtime.timings());
     }
 
     /** Whether the kernels use double precision for the steps the reference computes in double. */

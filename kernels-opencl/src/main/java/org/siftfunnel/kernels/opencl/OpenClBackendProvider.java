@@ -25,6 +25,12 @@ public final class OpenClBackendProvider implements BackendProvider {
         return OpenClInfo.unavailableReason();
     }
 
+    /** Every OpenCL platform and device with its limits, or the one line saying why there is none. */
+    @Override
+    public String describeDevices() {
+        return OpenClInfo.describePlatforms();
+    }
+
     @Override
     public Backend create(String qualifier) {
         return OpenClBackend.create(qualifier);

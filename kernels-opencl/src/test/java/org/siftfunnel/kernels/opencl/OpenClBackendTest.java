@@ -27,6 +27,7 @@ import org.siftfunnel.engine.backend.DeviceBuffer;
 import org.siftfunnel.engine.backend.ReduceOp;
 import org.siftfunnel.engine.backend.UnaryOp;
 import org.siftfunnel.engine.backend.reference.ReferenceBackend;
+import org.siftfunnel.engine.backend.timing.OpTimings;
 
 /**
  * What the conformance suite cannot see: the paths the backend only takes for large or deep
@@ -54,7 +55,7 @@ class OpenClBackendTest {
     }
 
     private boolean timed(String op) {
-        return backend.opTimings().snapshot().stream().anyMatch(e -> e.op().equals(op) && e.calls() > 0);
+        return backend.timings().snapshot().stream().anyMatch(e -> e.op().equals(op) && e.calls() > 0);
     }
 
     // ---------------------------------------------------------------- paths for large inputs
@@ -67,14 +68,14 @@ class OpenClBackendTest {
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
                 for (float beta : new float[] {0f, 0.5f}) {
-                    backend.opTimings().reset();
+                    backend.timings().reset();
                     Twin a = pair.upload(uniform(1, m * k));
                     Twin b = pair.upload(uniform(2, k * n));
                     Twin c = beta == 0f ? pair.filled(m * n, Float.NaN) : pair.upload(uniform(3, m * n));
                     pair.run((be, s) -> be.gemm(ta, tb, 1, m, n, k, 0.75f, s.of(a), 0, 0, s.of(b), 0, 0, beta, s.of(c), 0, 0));
                     pair.assertClose("split-K gemm ta=" + ta + " tb=" + tb + " beta=" + beta, c);
                     assertTrue(timed("gemm/splitK-sum"), "K=" + k + " should have been split; timings:\n"
-                            + backend.opTimings().table());
+                            + backend.timings().table());
                 }
             }
         }
@@ -89,10 +90,10 @@ class OpenClBackendTest {
             xs[n + 77_777] = op == ReduceOp.MIN ? -5f : 5f; // the extreme sits in a late part
             Twin x = pair.upload(xs);
             Twin out = pair.filled(outer, Float.NaN);
-            backend.opTimings().reset();
+            backend.timings().reset();
             pair.run((b, s) -> b.reduce(op, s.of(x), s.of(out), outer, n, 1));
             pair.assertClose("two-pass reduce " + op, out);
-            assertTrue(timed("reduce/" + op + "/parts"), "expected the two-pass path:\n" + backend.opTimings().table());
+            assertTrue(timed("reduce/" + op + "/parts"), "expected the two-pass path:\n" + backend.timings().table());
         }
     }
 
@@ -110,10 +111,10 @@ class OpenClBackendTest {
         Twin src = pair.upload(uniform(5, outer * k * inner));
         Twin index = pair.upload(idx);
         Twin acc = pair.upload(uniform(6, outer * n * inner));
-        backend.opTimings().reset();
+        backend.timings().reset();
         pair.run((b, s) -> b.scatterAdd(s.of(src), s.of(index), s.of(acc), outer, n, inner, k));
         pair.assertClose("atomic scatterAdd", acc);
-        assertTrue(timed("scatterAdd/atomic"), "expected the atomic kernel:\n" + backend.opTimings().table());
+        assertTrue(timed("scatterAdd/atomic"), "expected the atomic kernel:\n" + backend.timings().table());
     }
 
     @Test
@@ -313,7 +314,7 @@ class OpenClBackendTest {
 
     @Test
     void everyCommandIsProfiled() {
-        OpTimings timings = backend.opTimings();
+        OpTimings timings = backend.timings();
         timings.reset();
         assertTrue(timings.snapshot().isEmpty(), "reset must clear the totals");
         DeviceBuffer x = backend.upload(uniform(16, 1000));
@@ -329,7 +330,7 @@ class OpenClBackendTest {
         assertTrue(entries.stream().anyMatch(e -> e.op().equals("download")), "transfers are profiled too");
         String table = timings.table();
         String[] lines = table.split("\n");
-        assertTrue(lines[0].matches("op\\s+calls\\s+total ms\\s+mean µs"), "header: " + lines[0]);
+        assertTrue(lines[0].matches("op\\s+calls\\s+total ms\\s+%\\s+mean µs"), "header: " + lines[0]);
         assertTrue(table.contains("unary/TANH"), table);
         assertTrue(lines[lines.length - 1].startsWith("total"), "last line: " + lines[lines.length - 1]);
     }
@@ -370,5 +371,14 @@ class OpenClBackendTest {
         assertTrue(info.contains(backend.device().name()) && info.contains("compute units") && info.contains("max work-group")
                 && info.contains("global") && info.contains("local"), info);
         assertSame(viaRegistry, Backends.get("opencl:0"), "one instance per device name");
+        assertEquals(info, provider.describeDevices(), "siftfunnel info shows the platforms through the provider");
+        assertTrue(info.startsWith("platform 0: "), info);
+    }
+
+    @Test
+    void theEngineSeesTheSameTimingsAsTheBackend() {
+        assertSame(backend.timings(), backend.opTimings().orElseThrow());
+        assertTrue(backend.timings().enabled(), "the profiling queue records from the start");
+        assertTrue(backend.timings().measures().contains("profiling"), backend.timings().measures());
     }
 }

@@ -446,41 +446,41 @@ public final class ReferenceBackend implements Backend {
     public void avgPool2d(DeviceBuffer x, DeviceBuffer out, PoolGeometry g) {
         float[] X = of(x);
         float[] Y = of(out);
-        int plane = g.inH() * g.inW();
         float inv = 1f / (g.kH() * g.kW());
-        for (int p = 0; p < g.planes(); p++) {
-            for (int oy = 0; oy < g.outH(); oy++) {
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    double s = 0;
-                    for (int ky = 0; ky < g.kH(); ky++) {
-                        int iy = oy * g.strideH() - g.padH() + ky;
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kW(); kx++) {
-                            int ix = ox * g.strideW() - g.padW() + kx;
-                            if (ix >= 0 && ix < g.inW()) {
-                                s += X[p * plane + iy * g.inW() + ix];
-                            }
-                        }
-                    }
-                    Y[(p * g.outH() + oy) * g.outW() + ox] = (float) s * inv;
-                }
-            }
+        double[] sums = new double[g.planes() * g.outH() * g.outW()];
+        forEachWindowCell(g, (o, i) -> sums[o] += X[i]);
+        for (int o = 0; o < sums.length; o++) {
+            Y[o] = (float) sums[o] * inv;
         }
     }
 
+    /** The adjoint of {@link #avgPool2d}: each output's gradient, divided by the window size, goes to every cell it averaged. */
     @Override
     public void avgPool2dBackward(DeviceBuffer gy, DeviceBuffer gx, PoolGeometry g) {
         float[] GY = of(gy);
         float[] GX = of(gx);
-        int plane = g.inH() * g.inW();
-        java.util.Arrays.fill(GX, 0, g.planes() * plane, 0f);
+        java.util.Arrays.fill(GX, 0, g.planes() * g.inH() * g.inW(), 0f);
         float inv = 1f / (g.kH() * g.kW());
+        forEachWindowCell(g, (o, i) -> GX[i] += GY[o] * inv);
+    }
+
+    /** A pair (output cell, input cell inside its window) of a pooling, both as flat indices. */
+    @FunctionalInterface
+    private interface WindowCell {
+        void visit(int out, int in);
+    }
+
+    /**
+     * Visits every output cell of a pooling and, for each, the input cells its window covers
+     * (padding left out), window rows then columns: the one loop nest that average pooling and
+     * its adjoint share, so that the two cannot disagree on which cells a window holds.
+     */
+    private static void forEachWindowCell(PoolGeometry g, WindowCell body) {
+        int plane = g.inH() * g.inW();
         for (int p = 0; p < g.planes(); p++) {
             for (int oy = 0; oy < g.outH(); oy++) {
                 for (int ox = 0; ox < g.outW(); ox++) {
-                    float v = GY[(p * g.outH() + oy) * g.outW() + ox] * inv;
+                    int o = (p * g.outH() + oy) * g.outW() + ox;
                     for (int ky = 0; ky < g.kH(); ky++) {
                         int iy = oy * g.strideH() - g.padH() + ky;
                         if (iy < 0 || iy >= g.inH()) {
@@ -489,7 +489,7 @@ public final class ReferenceBackend implements Backend {
                         for (int kx = 0; kx < g.kW(); kx++) {
                             int ix = ox * g.strideW() - g.padW() + kx;
                             if (ix >= 0 && ix < g.inW()) {
-                                GX[p * plane + iy * g.inW() + ix] += v;
+                                body.visit(o, p * plane + iy * g.inW() + ix);
                             }
                         }
                     }

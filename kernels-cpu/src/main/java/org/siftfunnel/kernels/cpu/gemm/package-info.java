@@ -11,5 +11,18 @@
  * All references to {@code jdk.incubator.vector} live in {@code VectorKernelFactory}, the
  * {@code Vector*Kernel} and the {@code DirectKernels*} classes, which are only reached through
  * {@code Kernels}, so a JVM without the module degrades to the scalar kernel instead of failing.
+ *
+ * <p>Why {@code Vector128Kernel}/{@code Vector256Kernel} and {@code DirectKernels128/256/512} are
+ * copies per width rather than one source defined as a hidden class per width (as the element
+ * kernels, {@code VectorArrayKernels}, are): the species must be a {@code static final} constant
+ * for C2 to intrinsify the vector operations, and the copies call each other by name
+ * ({@code DirectKernelsN} writes back through {@code VectorNKernel.updateTile}, the kernel
+ * delegates its small products to {@code DirectKernelsN}), which a hidden class cannot do: the
+ * calls would become interface calls on instances, a different shape for the JIT in the hottest
+ * code. {@code Vector512Kernel} has a different tile (12×32 rather than 6×2V), so it would stay
+ * separate anyway. A merge has not been attempted: it would be accepted only with a measurement
+ * showing no loss beyond 3% (GemmQuickBench by CPU time, 512³ and 1024³, each variant three
+ * times interleaved), which needs a quiet machine. The copies differ only in the species, the
+ * class names and the describing strings ({@code diff} shows it).
  */
 package org.siftfunnel.kernels.cpu.gemm;

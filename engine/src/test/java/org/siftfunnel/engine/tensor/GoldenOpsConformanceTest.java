@@ -2,12 +2,13 @@ package org.siftfunnel.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,25 +24,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.siftfunnel.engine.backend.Backend;
-import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.backend.UpsampleMode;
 import org.siftfunnel.engine.io.SafeTensors;
 import org.siftfunnel.engine.io.StoredTensor;
 
 /**
- * Every operator case of the PyTorch golden file {@code golden/ops.safetensors}: the output
- * and every input gradient for the stored upstream gradient must match within
- * {@code 1e-4 · (1 + max|expected|)}. The loss cases of the same file are tested with the losses.
+ * Every operator case of the PyTorch golden file {@code golden/ops.safetensors} through Tensor
+ * ops with every tensor on the backend under test: the output and every input gradient for the
+ * stored upstream gradient must match within {@code 1e-4 · (1 + max|expected|)}, and outputs
+ * and gradients must stay on that backend. The loss cases of the same file are tested with the
+ * losses.
+ *
+ * <p>Like {@code BackendConformanceTest}, this ships in the engine's test-jar: each backend's
+ * module subclasses it and returns its backend from {@link #backendUnderTest()} (which may skip
+ * the class through an assumption, as OpenCL does without a platform).
  */
-class GoldenOpsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class GoldenOpsConformanceTest {
     private static final double TOL = 1e-4;
     /** Scalar-loss cases, covered by the loss tests. */
     private static final Set<String> LOSS_CASES =
             Set.of("kl_smooth_s0.25", "dcor2", "pearson_channels", "tv", "hsic_gauss_s1_s2", "mine_dv");
-
-    private static SafeTensors.Contents golden;
-    private static final Backend BACKEND = Backends.getDefault();
 
     /** How to compute one case from its stored tensors. */
     private static final Map<String, Function<GoldenCase, Tensor>> OPS = new LinkedHashMap<>();
@@ -53,7 +59,7 @@ class GoldenOpsTest {
         OPS.put("adaptive_max1", c -> c.input("x").adaptiveMaxPool1());
         OPS.put("upsample_bilinear2", c -> c.input("x").upsample(UpsampleMode.BILINEAR, 2));
         OPS.put("upsample_nearest2", c -> c.input("x").upsample(UpsampleMode.NEAREST, 2));
-        OPS.put("batchnorm_train", GoldenOpsTest::batchNormTrain);
+        OPS.put("batchnorm_train", GoldenOpsConformanceTest::batchNormTrain);
         OPS.put("batchnorm_eval", c -> Normalization.batchNorm(c.input("x"), c.input("gamma"), c.input("beta"),
                 c.constant("running_mean"), c.constant("running_var"), false, 0.1f, 1e-5f));
         OPS.put("linear", c -> c.input("x").linear(c.input("w"), c.input("b")));
@@ -67,11 +73,23 @@ class GoldenOpsTest {
         OPS.put("permute_0321", c -> c.input("x").permute(0, 3, 2, 1));
     }
 
+    private SafeTensors.Contents golden;
+    private Backend backend;
+
+    /** The backend to check; called once per test class. */
+    protected abstract Backend backendUnderTest();
+
     @BeforeAll
-    static void load() throws IOException, URISyntaxException {
-        URL url = GoldenOpsTest.class.getResource("/golden/ops.safetensors");
-        assertNotNull(url, "golden/ops.safetensors must be on the test class path");
-        golden = SafeTensors.read(Path.of(url.toURI()));
+    void load(@TempDir Path dir) throws IOException {
+        backend = backendUnderTest();
+        assertNotNull(backend, "backendUnderTest() returned null");
+        // The file may sit inside the engine's test-jar; SafeTensors reads files, so copy it out.
+        Path file = dir.resolve("ops.safetensors");
+        try (InputStream in = GoldenOpsConformanceTest.class.getResourceAsStream("/golden/ops.safetensors")) {
+            assertNotNull(in, "golden/ops.safetensors must be on the test class path (engine test-jar)");
+            Files.copy(in, file);
+        }
+        golden = SafeTensors.read(file);
     }
 
     private static Function<GoldenCase, Tensor> definition(String name) {
@@ -101,7 +119,7 @@ class GoldenOpsTest {
     }
 
     /** Case names in file order: the prefix before the last dot of each tensor name. */
-    private static List<String> caseNames() {
+    private List<String> caseNames() {
         Set<String> names = new LinkedHashSet<>();
         for (String key : golden.tensors().keySet()) {
             names.add(key.substring(0, key.lastIndexOf('.')));
@@ -130,11 +148,12 @@ class GoldenOpsTest {
                 .map(name -> DynamicTest.dynamicTest(name, () -> check(name)));
     }
 
-    private static void check(String name) {
+    private void check(String name) {
         Function<GoldenCase, Tensor> op = definition(name);
         assertNotNull(op, "no definition for golden case " + name);
         GoldenCase c = new GoldenCase(name);
         Tensor out = op.apply(c);
+        assertSame(backend, out.backend(), name + ": the output must stay on the " + backend.name() + " backend");
         TensorAssertions.assertClose(name + ".out", c.stored("out"), out, TOL);
         for (Map.Entry<String, Tensor> e : c.afterForward.entrySet()) {
             TensorAssertions.assertClose(name + "." + e.getKey(), c.stored(e.getKey()), e.getValue(), TOL);
@@ -151,12 +170,13 @@ class GoldenOpsTest {
         for (Map.Entry<String, Tensor> e : c.inputs.entrySet()) {
             Tensor grad = e.getValue().grad();
             assertNotNull(grad, name + ": no gradient reached input " + e.getKey());
+            assertSame(backend, grad.backend(), name + ": gradients must stay on the " + backend.name() + " backend");
             TensorAssertions.assertClose(name + ".grad_" + e.getKey(), c.stored("grad_" + e.getKey()), grad, TOL);
         }
     }
 
-    /** The stored tensors of one case, and the inputs the op asked for. */
-    private static final class GoldenCase {
+    /** The stored tensors of one case on the backend under test, and the inputs the op asked for. */
+    private final class GoldenCase {
         final String name;
         final Map<String, Tensor> inputs = new LinkedHashMap<>();
         final Map<String, Tensor> afterForward = new LinkedHashMap<>();
@@ -174,7 +194,7 @@ class GoldenOpsTest {
         }
 
         Tensor stored(String field) {
-            return raw(field).toTensor(BACKEND);
+            return raw(field).toTensor(backend);
         }
 
         /** A differentiable input whose gradient is compared with {@code grad_<field>}. */
