@@ -13,6 +13,7 @@ final class ConvWorkspace {
     private float[] columns = new float[0];
     private float[] tile = new float[0];
     private float[][] partials = new float[0][];
+    private float[] accumulators = new float[0];
 
     /** The calling thread's workspace. */
     static ConvWorkspace current() {
@@ -33,6 +34,14 @@ final class ConvWorkspace {
             tile = new float[size];
         }
         return tile;
+    }
+
+    /** Vector accumulators of a direct convolution's weight gradient, at least {@code size} floats. */
+    float[] accumulators(int size) {
+        if (accumulators.length < size) {
+            accumulators = new float[size];
+        }
+        return accumulators;
     }
 
     /** {@code count} per-part accumulators of at least {@code size} floats each. */

@@ -27,7 +27,8 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * their groups one after another, with the GEMM, im2col and col2im spread over the threads. The
  * transposed convolution of the decoders runs here as {@link #backwardInput} of the equivalent
  * convolution. Stride-1 convolutions with very few output channels skip im2col altogether
- * ({@link DirectConvolution}).
+ * ({@link DirectConvolution}), and so do those with a dozen or so channels on both sides
+ * ({@link TiledDirectConvolution}), where the copies would cost more than the products.
  */
 final class Convolution {
 
@@ -46,6 +47,7 @@ final class Convolution {
     private final ArrayKernels kernels;
     private final int maxColumnFloats;
     private final DirectConvolution direct;
+    private final TiledDirectConvolution tiled;
 
     Convolution(Parallel parallel, Sgemm serialGemm, Sgemm parallelGemm, ArrayKernels kernels, int maxColumnFloats) {
         if (maxColumnFloats < 1) {
@@ -57,6 +59,7 @@ final class Convolution {
         this.kernels = kernels;
         this.maxColumnFloats = maxColumnFloats;
         this.direct = new DirectConvolution(parallel, kernels);
+        this.tiled = new TiledDirectConvolution(parallel, kernels);
     }
 
     /**
@@ -145,6 +148,10 @@ final class Convolution {
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
         if (DirectConvolution.applies(g)) {
             direct.forward(x, w, bias, y, g);
+            return;
+        }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.forward(x, w, bias, y, g);
             return;
         }
         Plan p = plan(g);
@@ -270,6 +277,10 @@ final class Convolution {
             direct.backwardInput(gy, w, gx, g);
             return;
         }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.backwardInput(gy, w, gx, g);
+            return;
+        }
         Plan p = plan(g);
         forGroups(p, part -> (first, count, ws, gemm, spread) -> backwardInputGroup(p, gy, w, gx, first, count, ws, gemm, spread));
     }
@@ -333,6 +344,10 @@ final class Convolution {
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
         if (DirectConvolution.applies(g)) {
             direct.backwardWeight(x, gy, gw, g);
+            return;
+        }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.backwardWeight(x, gy, gw, g);
             return;
         }
         Plan p = plan(g);
