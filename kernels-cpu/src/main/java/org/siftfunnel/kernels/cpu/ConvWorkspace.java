@@ -14,6 +14,7 @@ final class ConvWorkspace {
     private float[] tile = new float[0];
     private float[][] partials = new float[0][];
     private float[] accumulators = new float[0];
+    private float[] weights = new float[0];
 
     /** The calling thread's workspace. */
     static ConvWorkspace current() {
@@ -42,6 +43,14 @@ final class ConvWorkspace {
             accumulators = new float[size];
         }
         return accumulators;
+    }
+
+    /** Weights re-arranged for one call (read by the call's other threads while it waits), at least {@code size} floats. */
+    float[] weights(int size) {
+        if (weights.length < size) {
+            weights = new float[size];
+        }
+        return weights;
     }
 
     /** {@code count} per-part accumulators of at least {@code size} floats each. */
