@@ -146,8 +146,13 @@ final class WinogradConvolution {
         int stride = stride(k * c);
         float[] u = ConvWorkspace.current().weights(XI * stride);
         float[] t = new float[12];
-        for (int ko = 0; ko < k; ko++) {
-            for (int ci = 0; ci < c; ci++) {
+        // Walk the output in order (16 sequential write streams); the adjoint then reads w with a stride.
+        int outer = adjoint ? c : k;
+        int inner = adjoint ? k : c;
+        for (int i = 0; i < outer; i++) {
+            for (int j = 0; j < inner; j++) {
+                int ko = adjoint ? j : i;
+                int ci = adjoint ? i : j;
                 int at = (ko * c + ci) * 9;
                 // G·g: rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2 (g read flipped for the adjoint).
                 for (int col = 0; col < 3; col++) {
