@@ -179,7 +179,7 @@ final class TiledDirectConvolution {
         int taps = l.taps();
         // Weights as [block][tap][12 channels], zero past the last channel.
         int blocks = (k + TILE - 1) / TILE;
-        float[] packed = new float[blocks * taps * TILE];
+        float[] packed = packedWeights(blocks * taps * TILE);
         for (int co = 0; co < k; co++) {
             for (int t = 0; t < taps; t++) {
                 packed[((co / TILE) * taps + t) * TILE + co % TILE] = w[co * taps + t];
@@ -197,7 +197,7 @@ final class TiledDirectConvolution {
         // Transposed, flipped weights: output channel c of the adjoint, tap (co, ky, kx) holds
         // w[co, c, kH−1−ky, kW−1−kx].
         int blocks = (c + TILE - 1) / TILE;
-        float[] packed = new float[blocks * taps * TILE];
+        float[] packed = packedWeights(blocks * taps * TILE);
         for (int ci = 0; ci < c; ci++) {
             for (int co = 0; co < k; co++) {
                 for (int tap = 0; tap < kk; tap++) {
@@ -207,6 +207,16 @@ final class TiledDirectConvolution {
             }
         }
         correlate(l, gy, k * g.outH() * g.outW(), packed, blocks, c, null, gx, g.batch(), parts(g));
+    }
+
+    /**
+     * A zeroed buffer for re-arranged weights: the calling thread's, which the call's other
+     * threads only read while it waits for them.
+     */
+    private static float[] packedWeights(int size) {
+        float[] packed = ConvWorkspace.current().weights(size);
+        Arrays.fill(packed, 0, size, 0f);
+        return packed;
     }
 
     /**
