@@ -29,7 +29,9 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * through {@link ArrayKernels#convWeightTile}: 4 output channels × 4 taps of vector
  * accumulators summed over the positions of a chunk of images, kept per lane in a per-thread
  * array across chunks, and summed across the lanes (then across the threads' parts, in
- * double) in a fixed order at the end, so results are the same from run to run.
+ * double) in a fixed order at the end, so results are the same from run to run. Rows that end
+ * in a partial vector are handled by copying gy at a pitch of whole vectors, zero past the row
+ * end, so that the surplus lanes add nothing.
  *
  * <p>Images are split over the threads; weights are re-arranged once per call.
  */
@@ -274,32 +276,34 @@ final class TiledDirectConvolution {
         int taps = l.taps();
         int[] tapOff = l.tapOffsets(WEIGHT_TAPS);
         int tapBlocks = tapOff.length / WEIGHT_TAPS;
-        int outPlane = g.outH() * g.outW();
+        // Rows whose width is not a multiple of L end in a partial vector. Rather than masked
+        // loads (which C1 cannot compile in a kernel this size), gy is then copied at a row pitch
+        // of whole vectors with zeros past the row end, so that the surplus lanes add
+        // 0 · (padded input, finite) = 0; every position is then a whole vector.
+        int perRow = (l.outW() + lanes - 1) / lanes;
+        boolean pitched = l.outW() % lanes != 0;
+        int pitch = pitched ? perRow * lanes : l.outW();
+        int gyPlane = l.outH() * pitch;
+        int gyImage = k * g.outH() * g.outW();
+        int gyPitchedImage = k * gyPlane;
         // gy channel offsets, padded to whole blocks by repeating the last channel (dropped).
         int chanBlocks = (k + WEIGHT_CHANNELS - 1) / WEIGHT_CHANNELS;
         int[] chan = new int[chanBlocks * WEIGHT_CHANNELS];
         for (int j = 0; j < chan.length; j++) {
-            chan[j] = Math.min(j, k - 1) * outPlane;
+            chan[j] = Math.min(j, k - 1) * gyPlane;
         }
-        // Positions as (gy offset, padded-x offset): the whole ones, and the partial ones (one per row, if any).
-        int[] all = positions(l);
-        int perRow = (l.outW() + lanes - 1) / lanes;
+        // Positions as (gy offset, padded-x offset).
         int count = l.outH() * perRow;
-        int tail = l.outW() % lanes;
-        int tails = tail == 0 ? 0 : l.outH();
-        int wholeCount = count - tails;
-        int[] whole = new int[2 * wholeCount];
-        int[] partial = new int[2 * tails];
-        for (int i = 0, w0 = 0, p0 = 0; i < count; i++) {
-            int[] to = all[3 * i + 2] == lanes ? whole : partial;
-            int at = to == whole ? w0++ : p0++;
-            to[2 * at] = all[3 * i];
-            to[2 * at + 1] = all[3 * i + 1];
+        int[] pos = new int[2 * count];
+        for (int oy = 0, i = 0; oy < l.outH(); oy++) {
+            for (int q = 0; q < perRow; q++, i++) {
+                pos[2 * i] = oy * pitch + q * lanes;
+                pos[2 * i + 1] = oy * l.wp() + q * lanes;
+            }
         }
         int accFloats = chanBlocks * tapBlocks * WEIGHT_CHANNELS * WEIGHT_TAPS * lanes;
-        int gyImage = k * outPlane;
         int xImage = g.inChannels() * g.inH() * g.inW();
-        int chunk = Math.max(1, CHUNK_FLOATS / (l.imageFloats() + gyImage));
+        int chunk = Math.max(1, CHUNK_FLOATS / (l.imageFloats() + gyPitchedImage));
         int parts = parts(g);
         double[][] sums = new double[parts][k * taps];
         parallel.forParts(parts, g.batch(), (part, from, to) -> {
@@ -308,22 +312,28 @@ final class TiledDirectConvolution {
             Arrays.fill(acc, 0, accFloats, 0f);
             int images = Math.min(chunk, to - from);
             float[] padded = ws.columns(images * l.imageFloats() + lanes);
+            float[] gyp = pitched ? ws.tile(images * gyPitchedImage) : null;
             for (int b0 = from; b0 < to; b0 += chunk) {
                 int n = Math.min(chunk, to - b0);
                 for (int j = 0; j < n; j++) {
                     l.pad(x, (b0 + j) * xImage, padded, j * l.imageFloats());
                 }
                 Arrays.fill(padded, n * l.imageFloats(), n * l.imageFloats() + lanes, 0f);
+                float[] gSrc = gy;
+                int gOff = b0 * gyImage;
+                if (pitched) {
+                    Arrays.fill(gyp, 0, n * gyPitchedImage, 0f);
+                    for (int r = 0; r < n * k * l.outH(); r++) {
+                        System.arraycopy(gy, b0 * gyImage + r * l.outW(), gyp, r * pitch, l.outW());
+                    }
+                    gSrc = gyp;
+                    gOff = 0;
+                }
                 for (int cb = 0; cb < chanBlocks; cb++) {
                     for (int tb = 0; tb < tapBlocks; tb++) {
                         int accOff = (cb * tapBlocks + tb) * WEIGHT_CHANNELS * WEIGHT_TAPS * lanes;
-                        kernels.convWeightTile(n, gy, b0 * gyImage, gyImage, chan, cb * WEIGHT_CHANNELS,
-                                padded, 0, l.imageFloats(), tapOff, tb * WEIGHT_TAPS, whole, wholeCount, lanes, acc, accOff);
-                        if (tails > 0) {
-                            kernels.convWeightTile(n, gy, b0 * gyImage, gyImage, chan, cb * WEIGHT_CHANNELS,
-                                    padded, 0, l.imageFloats(), tapOff, tb * WEIGHT_TAPS,
-                                    partial, tails, tail, acc, accOff);
-                        }
+                        kernels.convWeightTile(n, gSrc, gOff, gyPitchedImage, chan, cb * WEIGHT_CHANNELS,
+                                padded, 0, l.imageFloats(), tapOff, tb * WEIGHT_TAPS, pos, count, lanes, acc, accOff);
                     }
                 }
             }

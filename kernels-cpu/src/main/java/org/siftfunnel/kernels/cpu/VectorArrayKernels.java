@@ -1500,83 +1500,31 @@ final class VectorArrayKernels implements ArrayKernels {
         s33.intoArray(acc, accOff + 15 * V);
     }
 
-    /** {@link #convWeightTile} for positions of fewer than V lanes: masked loads, which read nothing past {@code lanes}. */
+    /**
+     * {@link #convWeightTile} for positions of fewer than V lanes, in plain Java. The cpu
+     * backend does not call it (it pads such rows to whole vectors); vector code with masked
+     * loads is not used because C1 gives up on it ("out of virtual registers") even with four
+     * accumulators, and a method C1 cannot compile may be left on the Vector API's Java
+     * fallback on a busy machine.
+     */
     private static void convWeightTileMasked(int images, float[] gy, int gyOff, int gyImage, int[] chan, int c0,
                                              float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos,
                                              int positions, int lanes, float[] acc, int accOff) {
-        VectorMask<Float> m = S.indexInRange(0, lanes);
-        FloatVector s00 = fromArray(S, acc, accOff + 0 * V, m);
-        FloatVector s01 = fromArray(S, acc, accOff + 1 * V, m);
-        FloatVector s02 = fromArray(S, acc, accOff + 2 * V, m);
-        FloatVector s03 = fromArray(S, acc, accOff + 3 * V, m);
-        FloatVector s10 = fromArray(S, acc, accOff + 4 * V, m);
-        FloatVector s11 = fromArray(S, acc, accOff + 5 * V, m);
-        FloatVector s12 = fromArray(S, acc, accOff + 6 * V, m);
-        FloatVector s13 = fromArray(S, acc, accOff + 7 * V, m);
-        FloatVector s20 = fromArray(S, acc, accOff + 8 * V, m);
-        FloatVector s21 = fromArray(S, acc, accOff + 9 * V, m);
-        FloatVector s22 = fromArray(S, acc, accOff + 10 * V, m);
-        FloatVector s23 = fromArray(S, acc, accOff + 11 * V, m);
-        FloatVector s30 = fromArray(S, acc, accOff + 12 * V, m);
-        FloatVector s31 = fromArray(S, acc, accOff + 13 * V, m);
-        FloatVector s32 = fromArray(S, acc, accOff + 14 * V, m);
-        FloatVector s33 = fromArray(S, acc, accOff + 15 * V, m);
-        int ch0 = chan[c0 + 0];
-        int ch1 = chan[c0 + 1];
-        int ch2 = chan[c0 + 2];
-        int ch3 = chan[c0 + 3];
-        int o0 = tapOff[t0 + 0];
-        int o1 = tapOff[t0 + 1];
-        int o2 = tapOff[t0 + 2];
-        int o3 = tapOff[t0 + 3];
         for (int b = 0; b < images; b++) {
-            int gb = gyOff + b * gyImage;
-            int xb = xOff + b * xImage;
             for (int p = 0; p < positions; p++) {
-                int g = gb + pos[2 * p];
-                int xx = xb + pos[2 * p + 1];
-                FloatVector g0 = fromArray(S, gy, g + ch0, m);
-                FloatVector g1 = fromArray(S, gy, g + ch1, m);
-                FloatVector g2 = fromArray(S, gy, g + ch2, m);
-                FloatVector g3 = fromArray(S, gy, g + ch3, m);
-                FloatVector v;
-                v = fromArray(S, x, xx + o0, m);
-                s00 = g0.fma(v, s00);
-                s10 = g1.fma(v, s10);
-                s20 = g2.fma(v, s20);
-                s30 = g3.fma(v, s30);
-                v = fromArray(S, x, xx + o1, m);
-                s01 = g0.fma(v, s01);
-                s11 = g1.fma(v, s11);
-                s21 = g2.fma(v, s21);
-                s31 = g3.fma(v, s31);
-                v = fromArray(S, x, xx + o2, m);
-                s02 = g0.fma(v, s02);
-                s12 = g1.fma(v, s12);
-                s22 = g2.fma(v, s22);
-                s32 = g3.fma(v, s32);
-                v = fromArray(S, x, xx + o3, m);
-                s03 = g0.fma(v, s03);
-                s13 = g1.fma(v, s13);
-                s23 = g2.fma(v, s23);
-                s33 = g3.fma(v, s33);
+                int g = gyOff + b * gyImage + pos[2 * p];
+                int xx = xOff + b * xImage + pos[2 * p + 1];
+                for (int j = 0; j < CONV_WEIGHT_CHANNELS; j++) {
+                    int gj = g + chan[c0 + j];
+                    for (int t = 0; t < CONV_WEIGHT_TAPS; t++) {
+                        int xt = xx + tapOff[t0 + t];
+                        int at = accOff + (j * CONV_WEIGHT_TAPS + t) * V;
+                        for (int l = 0; l < lanes; l++) {
+                            acc[at + l] = Math.fma(gy[gj + l], x[xt + l], acc[at + l]);
+                        }
+                    }
+                }
             }
         }
-        s00.intoArray(acc, accOff + 0 * V, m);
-        s01.intoArray(acc, accOff + 1 * V, m);
-        s02.intoArray(acc, accOff + 2 * V, m);
-        s03.intoArray(acc, accOff + 3 * V, m);
-        s10.intoArray(acc, accOff + 4 * V, m);
-        s11.intoArray(acc, accOff + 5 * V, m);
-        s12.intoArray(acc, accOff + 6 * V, m);
-        s13.intoArray(acc, accOff + 7 * V, m);
-        s20.intoArray(acc, accOff + 8 * V, m);
-        s21.intoArray(acc, accOff + 9 * V, m);
-        s22.intoArray(acc, accOff + 10 * V, m);
-        s23.intoArray(acc, accOff + 11 * V, m);
-        s30.intoArray(acc, accOff + 12 * V, m);
-        s31.intoArray(acc, accOff + 13 * V, m);
-        s32.intoArray(acc, accOff + 14 * V, m);
-        s33.intoArray(acc, accOff + 15 * V, m);
     }
 }

@@ -124,6 +124,46 @@ class TiledDirectConvolutionTest {
         assertArrayEquals(runs[0], runs[2]);
     }
 
+    /**
+     * The weight-gradient kernel with fewer lanes than a vector (the backend pads rows to whole
+     * vectors, so only this test reaches that branch): the sums match a plain loop, and the lanes
+     * from {@code lanes} on are left as they were.
+     */
+    @Test
+    void weightTileWithPartialLanesMatchesAPlainLoop() {
+        for (VectorWidth width : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
+            ArrayKernels k = SimdSupport.kernelsFor(width);
+            int l = k.convLanes();
+            int lanes = l - 1;
+            int ch = ArrayKernels.CONV_WEIGHT_CHANNELS;
+            int tp = ArrayKernels.CONV_WEIGHT_TAPS;
+            SplittableRandom r = new SplittableRandom(l);
+            float[] gy = uniform(r, 2 * 300);
+            float[] x = uniform(r, 2 * 300);
+            int[] chan = {0, 40, 80, 120};
+            int[] tapOff = {0, 1, 2, 17, 18, 19};
+            int[] pos = {3, 5, 60, 70, 90, 33};
+            float[] acc = uniform(r, ch * tp * l);
+            float[] want = acc.clone();
+            for (int b = 0; b < 2; b++) {
+                for (int p = 0; p < 3; p++) {
+                    for (int j = 0; j < ch; j++) {
+                        for (int t = 0; t < tp; t++) {
+                            for (int e = 0; e < lanes; e++) {
+                                want[(j * tp + t) * l + e] += gy[b * 300 + pos[2 * p] + chan[j] + e]
+                                        * x[1 + b * 300 + pos[2 * p + 1] + tapOff[1 + t] + e];
+                            }
+                        }
+                    }
+                }
+            }
+            k.convWeightTile(2, gy, 0, 300, chan, 0, x, 1, 300, tapOff, 1, pos, 3, lanes, acc, 0);
+            for (int i = 0; i < acc.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(want[i], acc[i], 1e-4f, width + " element " + i);
+            }
+        }
+    }
+
     private static float[] read(Backend be, org.siftfunnel.engine.backend.DeviceBuffer b) {
         float[] v = new float[b.size()];
         be.download(b, 0, v, 0, v.length);
