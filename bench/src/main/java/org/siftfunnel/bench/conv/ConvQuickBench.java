@@ -27,12 +27,17 @@ import org.siftfunnel.engine.backend.DeviceBuffer;
  * Options: {@code --image-size S} (default 64), {@code --batch N} (default 64),
  * {@code --threads T}, {@code --device cpu|reference|opencl[:Q]} (default cpu), {@code --rounds R}
  * (default 5), {@code --warmup-ms MS} per layer (default 1500), {@code --layer SUBSTRING} to
- * time only matching layers.
+ * time only matching layers, {@code --separate true} to also time the forward pass, the
+ * gradient to the input and the gradient to the weight each on its own (CPU ms per call, best
+ * of 60 short rounds: short rounds are more often left undisturbed on a shared machine).
  */
 public final class ConvQuickBench {
 
     /** Minimum duration of one timed round. */
     private static final long ROUND_NANOS = 100_000_000L;
+    /** Duration and count of the short rounds of {@link #measureSeparately}. */
+    private static final long SHORT_ROUND_NANOS = 5_000_000L;
+    private static final int SHORT_ROUNDS = 60;
 
     private ConvQuickBench() {
     }
@@ -72,6 +77,40 @@ public final class ConvQuickBench {
         be.synchronize(); // an asynchronous device (OpenCL) must finish before the clock is read
     }
 
+    /**
+     * CPU milliseconds per call of the forward pass, the gradient to the input and the gradient
+     * to the weight, each timed alone after its own warm-up of {@code warmupMillis}.
+     */
+    public static double[] measureSeparately(Backend be, SiftFunnelConvLayers.Layer layer, long warmupMillis) {
+        ConvGeometry g = layer.geometry();
+        Buffers bu = Buffers.of(be, layer, new SplittableRandom(layer.name().hashCode()));
+        Runnable[] calls = {
+            () -> be.conv2d(bu.x(), bu.w(), bu.b(), bu.y(), g),
+            () -> be.conv2dBackwardInput(bu.gy(), bu.w(), bu.gx(), g),
+            () -> be.conv2dBackwardWeight(bu.x(), bu.gy(), bu.gw(), g)};
+        double[] best = new double[calls.length];
+        for (int k = 0; k < calls.length; k++) {
+            long end = System.nanoTime() + warmupMillis * 1_000_000L;
+            int n = 0;
+            long t0 = System.nanoTime();
+            do {
+                calls[k].run();
+                n++;
+            } while (System.nanoTime() < end);
+            double perCall = (System.nanoTime() - t0) / (double) n;
+            int repeat = (int) Math.max(1, Math.min(100_000, SHORT_ROUND_NANOS / Math.max(perCall, 1)));
+            best[k] = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < SHORT_ROUNDS; r++) {
+                long c = javaThreadsCpuNanos();
+                for (int i = 0; i < repeat; i++) {
+                    calls[k].run();
+                }
+                best[k] = Math.min(best[k], (javaThreadsCpuNanos() - c) / 1e6 / repeat);
+            }
+        }
+        return best;
+    }
+
     /** Times one layer: warm-up for {@code warmupMillis}, then {@code rounds} rounds. */
     public static Result measure(Backend be, SiftFunnelConvLayers.Layer layer, int rounds, long warmupMillis) {
         ConvGeometry g = layer.geometry();
@@ -108,6 +147,7 @@ public final class ConvQuickBench {
         int rounds = 5;
         long warmup = 1500;
         String only = "";
+        boolean separate = false;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("ConvQuickBench: option " + args[i] + " needs a value");
@@ -121,8 +161,9 @@ public final class ConvQuickBench {
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--warmup-ms" -> warmup = Long.parseLong(v);
                 case "--layer" -> only = v;
+                case "--separate" -> separate = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("ConvQuickBench: unknown option '" + args[i]
-                        + "'; expected --image-size, --batch, --threads, --device, --rounds, --warmup-ms or --layer");
+                        + "'; expected --image-size, --batch, --threads, --device, --rounds, --warmup-ms, --layer or --separate");
             }
         }
         SiftFunnelConvLayers.checkAgainstModel(size);
@@ -139,6 +180,11 @@ public final class ConvQuickBench {
             }
             Result r = measure(be, layer, rounds, warmup);
             System.out.println(r);
+            if (separate) {
+                double[] ms = measureSeparately(be, layer, warmup);
+                System.out.printf(Locale.ROOT, "    CPU ms per call: forward %.3f, gradient to input %.3f, gradient to weight %.3f%n",
+                        ms[0], ms[1], ms[2]);
+            }
             totalMs += r.bestMs();
             totalCpuMs += r.bestCpuMs();
             totalMacs += layer.macs();

@@ -93,6 +93,40 @@ interface ArrayKernels {
     /** {@code y[yOff+i] += alpha·x[xOff+i]} for {@code i < n}; the ranges must not overlap. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
+    // ---------------------------------------------------------------- register-tiled direct convolution
+
+    /** Output channels of one {@link #convTile} (rows of its register tile). */
+    int CONV_TILE_CHANNELS = 12;
+    /** Positions of one {@link #convTile} (columns of its register tile, each {@link #convLanes()} floats). */
+    int CONV_TILE_POSITIONS = 2;
+    /** Output channels of one {@link #convWeightTile}. */
+    int CONV_WEIGHT_CHANNELS = 4;
+    /** Kernel taps of one {@link #convWeightTile}. */
+    int CONV_WEIGHT_TAPS = 4;
+
+    /** Floats per position of the direct convolution tiles: the vector length (8 for the scalar kernels). */
+    int convLanes();
+
+    /**
+     * One register tile of a stride-1 convolution, with L = {@link #convLanes()}:
+     * {@code tile[(j·2 + i)·L + l] = Σ_{t < taps} w[wOff + t·12 + j] · in[pos_i + tapOff[t] + l]}
+     * for channels {@code j < 12}, positions {@code i < 2} ({@code pos_0, pos_1}) and lanes
+     * {@code l < L}. All L lanes are read, so {@code in} must extend L − 1 floats past the last
+     * wanted element.
+     */
+    void convTile(int taps, int[] tapOff, float[] w, int wOff, float[] in, int pos0, int pos1, float[] tile);
+
+    /**
+     * Accumulates one block of a stride-1 convolution's weight gradient, with L = {@link #convLanes()}:
+     * {@code acc[accOff + (j·6 + t)·L + l] += Σ_{b < images} Σ_{p < positions}
+     * gy[gyOff + b·gyImage + chan[c0 + j] + pos[2p] + l] · x[xOff + b·xImage + pos[2p + 1] + tapOff[t0 + t] + l]}
+     * for channels {@code j < 4}, taps {@code t < 6} and lanes {@code l < lanes ≤ L}; lanes from
+     * {@code lanes} on are neither read nor changed.
+     */
+    void convWeightTile(int images, float[] gy, int gyOff, int gyImage, int[] chan, int c0,
+                        float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos, int positions, int lanes,
+                        float[] acc, int accOff);
+
     // ---------------------------------------------------------------- distances
 
     /**

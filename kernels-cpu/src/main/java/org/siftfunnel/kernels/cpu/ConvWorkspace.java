@@ -13,6 +13,8 @@ final class ConvWorkspace {
     private float[] columns = new float[0];
     private float[] tile = new float[0];
     private float[][] partials = new float[0][];
+    private float[] accumulators = new float[0];
+    private float[] weights = new float[0];
 
     /** The calling thread's workspace. */
     static ConvWorkspace current() {
@@ -33,6 +35,22 @@ final class ConvWorkspace {
             tile = new float[size];
         }
         return tile;
+    }
+
+    /** Vector accumulators of a direct convolution's weight gradient, at least {@code size} floats. */
+    float[] accumulators(int size) {
+        if (accumulators.length < size) {
+            accumulators = new float[size];
+        }
+        return accumulators;
+    }
+
+    /** Weights re-arranged for one call (read by the call's other threads while it waits), at least {@code size} floats. */
+    float[] weights(int size) {
+        if (weights.length < size) {
+            weights = new float[size];
+        }
+        return weights;
     }
 
     /** {@code count} per-part accumulators of at least {@code size} floats each. */

@@ -27,12 +27,20 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * their groups one after another, with the GEMM, im2col and col2im spread over the threads. The
  * transposed convolution of the decoders runs here as {@link #backwardInput} of the equivalent
  * convolution. Stride-1 convolutions with very few output channels skip im2col altogether
- * ({@link DirectConvolution}).
+ * ({@link DirectConvolution}), and so do those with a dozen or so channels on both sides
+ * ({@link TiledDirectConvolution}), where the copies would cost more than the products;
+ * 3×3 stride-1 convolutions with many channels use Winograd's F(2×2, 3×3)
+ * ({@link WinogradConvolution}), 2.25× fewer multiply-adds.
  */
 final class Convolution {
 
     /** Default cap on one thread's column matrix plus GEMM output: 4 MiB. */
     static final int DEFAULT_MAX_COLUMN_FLOATS = 1 << 20;
+    /**
+     * Winograd groups may hold this many times the column limit: each of their 16 GEMMs re-packs
+     * its weight matrix, so they need long rows of tiles (block4.0 at the default: 21 images).
+     */
+    private static final int WINOGRAD_GROUP_FACTOR = 4;
     /** Below this many multiply-adds per call, threads cost more than they save. */
     private static final long MIN_PARALLEL_MACS = 1L << 18;
     /** Tiles are whole multiples of this many pixels (one 512-bit vector), when tiled at all. */
@@ -46,6 +54,8 @@ final class Convolution {
     private final ArrayKernels kernels;
     private final int maxColumnFloats;
     private final DirectConvolution direct;
+    private final TiledDirectConvolution tiled;
+    private final WinogradConvolution winograd;
 
     Convolution(Parallel parallel, Sgemm serialGemm, Sgemm parallelGemm, ArrayKernels kernels, int maxColumnFloats) {
         if (maxColumnFloats < 1) {
@@ -57,6 +67,9 @@ final class Convolution {
         this.kernels = kernels;
         this.maxColumnFloats = maxColumnFloats;
         this.direct = new DirectConvolution(parallel, kernels);
+        this.tiled = new TiledDirectConvolution(parallel, kernels);
+        this.winograd = new WinogradConvolution(parallel, serialGemm, parallelGemm,
+                (int) Math.min(Integer.MAX_VALUE - 8, WINOGRAD_GROUP_FACTOR * (long) maxColumnFloats));
     }
 
     /**
@@ -145,6 +158,14 @@ final class Convolution {
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
         if (DirectConvolution.applies(g)) {
             direct.forward(x, w, bias, y, g);
+            return;
+        }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.forward(x, w, bias, y, g);
+            return;
+        }
+        if (WinogradConvolution.applies(g)) {
+            winograd.forward(x, w, bias, y, g);
             return;
         }
         Plan p = plan(g);
@@ -270,6 +291,14 @@ final class Convolution {
             direct.backwardInput(gy, w, gx, g);
             return;
         }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.backwardInput(gy, w, gx, g);
+            return;
+        }
+        if (WinogradConvolution.applies(g)) {
+            winograd.backwardInput(gy, w, gx, g);
+            return;
+        }
         Plan p = plan(g);
         forGroups(p, part -> (first, count, ws, gemm, spread) -> backwardInputGroup(p, gy, w, gx, first, count, ws, gemm, spread));
     }
@@ -333,6 +362,14 @@ final class Convolution {
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
         if (DirectConvolution.applies(g)) {
             direct.backwardWeight(x, gy, gw, g);
+            return;
+        }
+        if (TiledDirectConvolution.applies(g)) {
+            tiled.backwardWeight(x, gy, gw, g);
+            return;
+        }
+        if (WinogradConvolution.applies(g)) {
+            winograd.backwardWeight(x, gy, gw, g);
             return;
         }
         Plan p = plan(g);

@@ -269,4 +269,55 @@ final class ScalarArrayKernels implements ArrayKernels {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }
+
+    // ---------------------------------------------------------------- register-tiled direct convolution
+
+    /** Lanes of the scalar convolution tiles: long enough for C2 to vectorise the lane loops. */
+    private static final int CONV_LANES = 8;
+
+    @Override
+    public int convLanes() {
+        return CONV_LANES;
+    }
+
+    @Override
+    public void convTile(int taps, int[] tapOff, float[] w, int wOff, float[] in, int pos0, int pos1, float[] tile) {
+        int channels = CONV_TILE_CHANNELS;
+        java.util.Arrays.fill(tile, 0, channels * CONV_TILE_POSITIONS * CONV_LANES, 0f);
+        for (int t = 0; t < taps; t++) {
+            int wi = wOff + t * channels;
+            for (int i = 0; i < CONV_TILE_POSITIONS; i++) {
+                int src = (i == 0 ? pos0 : pos1) + tapOff[t];
+                for (int j = 0; j < channels; j++) {
+                    float wj = w[wi + j];
+                    int dst = (j * CONV_TILE_POSITIONS + i) * CONV_LANES;
+                    for (int l = 0; l < CONV_LANES; l++) {
+                        tile[dst + l] += wj * in[src + l];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convWeightTile(int images, float[] gy, int gyOff, int gyImage, int[] chan, int c0,
+                               float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos, int positions, int lanes,
+                               float[] acc, int accOff) {
+        for (int b = 0; b < images; b++) {
+            for (int p = 0; p < positions; p++) {
+                int g = gyOff + b * gyImage + pos[2 * p];
+                int xx = xOff + b * xImage + pos[2 * p + 1];
+                for (int j = 0; j < CONV_WEIGHT_CHANNELS; j++) {
+                    int gj = g + chan[c0 + j];
+                    for (int t = 0; t < CONV_WEIGHT_TAPS; t++) {
+                        int xt = xx + tapOff[t0 + t];
+                        int a = accOff + (j * CONV_WEIGHT_TAPS + t) * CONV_LANES;
+                        for (int l = 0; l < lanes; l++) {
+                            acc[a + l] += gy[gj + l] * x[xt + l];
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

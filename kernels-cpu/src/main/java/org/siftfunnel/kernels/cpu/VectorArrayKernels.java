@@ -1322,4 +1322,209 @@ final class VectorArrayKernels implements ArrayKernels {
             y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
         }
     }
+
+    // ---------------------------------------------------------------- register-tiled direct convolution
+    // Written out by hand (no arrays of vectors, no helper taking a vector): the accumulators
+    // must stay in registers, which C2 only does for plain locals of one method.
+
+    @Override
+    public int convLanes() {
+        return V;
+    }
+
+    @Override
+    public void convTile(int taps, int[] tapOff, float[] w, int wOff, float[] in, int pos0, int pos1, float[] tile) {
+        FloatVector a00 = broadcast(S, 0f), a01 = broadcast(S, 0f);
+        FloatVector a10 = broadcast(S, 0f), a11 = broadcast(S, 0f);
+        FloatVector a20 = broadcast(S, 0f), a21 = broadcast(S, 0f);
+        FloatVector a30 = broadcast(S, 0f), a31 = broadcast(S, 0f);
+        FloatVector a40 = broadcast(S, 0f), a41 = broadcast(S, 0f);
+        FloatVector a50 = broadcast(S, 0f), a51 = broadcast(S, 0f);
+        FloatVector a60 = broadcast(S, 0f), a61 = broadcast(S, 0f);
+        FloatVector a70 = broadcast(S, 0f), a71 = broadcast(S, 0f);
+        FloatVector a80 = broadcast(S, 0f), a81 = broadcast(S, 0f);
+        FloatVector a90 = broadcast(S, 0f), a91 = broadcast(S, 0f);
+        FloatVector a100 = broadcast(S, 0f), a101 = broadcast(S, 0f);
+        FloatVector a110 = broadcast(S, 0f), a111 = broadcast(S, 0f);
+        int wi = wOff;
+        for (int t = 0; t < taps; t++) {
+            int o = tapOff[t];
+            FloatVector x0 = fromArray(S, in, pos0 + o);
+            FloatVector x1 = fromArray(S, in, pos1 + o);
+            FloatVector c;
+            c = broadcast(S, w[wi + 0]);
+            a00 = c.fma(x0, a00);
+            a01 = c.fma(x1, a01);
+            c = broadcast(S, w[wi + 1]);
+            a10 = c.fma(x0, a10);
+            a11 = c.fma(x1, a11);
+            c = broadcast(S, w[wi + 2]);
+            a20 = c.fma(x0, a20);
+            a21 = c.fma(x1, a21);
+            c = broadcast(S, w[wi + 3]);
+            a30 = c.fma(x0, a30);
+            a31 = c.fma(x1, a31);
+            c = broadcast(S, w[wi + 4]);
+            a40 = c.fma(x0, a40);
+            a41 = c.fma(x1, a41);
+            c = broadcast(S, w[wi + 5]);
+            a50 = c.fma(x0, a50);
+            a51 = c.fma(x1, a51);
+            c = broadcast(S, w[wi + 6]);
+            a60 = c.fma(x0, a60);
+            a61 = c.fma(x1, a61);
+            c = broadcast(S, w[wi + 7]);
+            a70 = c.fma(x0, a70);
+            a71 = c.fma(x1, a71);
+            c = broadcast(S, w[wi + 8]);
+            a80 = c.fma(x0, a80);
+            a81 = c.fma(x1, a81);
+            c = broadcast(S, w[wi + 9]);
+            a90 = c.fma(x0, a90);
+            a91 = c.fma(x1, a91);
+            c = broadcast(S, w[wi + 10]);
+            a100 = c.fma(x0, a100);
+            a101 = c.fma(x1, a101);
+            c = broadcast(S, w[wi + 11]);
+            a110 = c.fma(x0, a110);
+            a111 = c.fma(x1, a111);
+            wi += 12;
+        }
+        a00.intoArray(tile, 0 * V);
+        a01.intoArray(tile, 1 * V);
+        a10.intoArray(tile, 2 * V);
+        a11.intoArray(tile, 3 * V);
+        a20.intoArray(tile, 4 * V);
+        a21.intoArray(tile, 5 * V);
+        a30.intoArray(tile, 6 * V);
+        a31.intoArray(tile, 7 * V);
+        a40.intoArray(tile, 8 * V);
+        a41.intoArray(tile, 9 * V);
+        a50.intoArray(tile, 10 * V);
+        a51.intoArray(tile, 11 * V);
+        a60.intoArray(tile, 12 * V);
+        a61.intoArray(tile, 13 * V);
+        a70.intoArray(tile, 14 * V);
+        a71.intoArray(tile, 15 * V);
+        a80.intoArray(tile, 16 * V);
+        a81.intoArray(tile, 17 * V);
+        a90.intoArray(tile, 18 * V);
+        a91.intoArray(tile, 19 * V);
+        a100.intoArray(tile, 20 * V);
+        a101.intoArray(tile, 21 * V);
+        a110.intoArray(tile, 22 * V);
+        a111.intoArray(tile, 23 * V);
+    }
+
+    @Override
+    public void convWeightTile(int images, float[] gy, int gyOff, int gyImage, int[] chan, int c0,
+                               float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos, int positions, int lanes,
+                               float[] acc, int accOff) {
+        if (lanes < V) {
+            convWeightTileMasked(images, gy, gyOff, gyImage, chan, c0, x, xOff, xImage, tapOff, t0, pos, positions,
+                    lanes, acc, accOff);
+            return;
+        }
+        FloatVector s00 = fromArray(S, acc, accOff + 0 * V);
+        FloatVector s01 = fromArray(S, acc, accOff + 1 * V);
+        FloatVector s02 = fromArray(S, acc, accOff + 2 * V);
+        FloatVector s03 = fromArray(S, acc, accOff + 3 * V);
+        FloatVector s10 = fromArray(S, acc, accOff + 4 * V);
+        FloatVector s11 = fromArray(S, acc, accOff + 5 * V);
+        FloatVector s12 = fromArray(S, acc, accOff + 6 * V);
+        FloatVector s13 = fromArray(S, acc, accOff + 7 * V);
+        FloatVector s20 = fromArray(S, acc, accOff + 8 * V);
+        FloatVector s21 = fromArray(S, acc, accOff + 9 * V);
+        FloatVector s22 = fromArray(S, acc, accOff + 10 * V);
+        FloatVector s23 = fromArray(S, acc, accOff + 11 * V);
+        FloatVector s30 = fromArray(S, acc, accOff + 12 * V);
+        FloatVector s31 = fromArray(S, acc, accOff + 13 * V);
+        FloatVector s32 = fromArray(S, acc, accOff + 14 * V);
+        FloatVector s33 = fromArray(S, acc, accOff + 15 * V);
+        int ch0 = chan[c0 + 0];
+        int ch1 = chan[c0 + 1];
+        int ch2 = chan[c0 + 2];
+        int ch3 = chan[c0 + 3];
+        int o0 = tapOff[t0 + 0];
+        int o1 = tapOff[t0 + 1];
+        int o2 = tapOff[t0 + 2];
+        int o3 = tapOff[t0 + 3];
+        for (int b = 0; b < images; b++) {
+            int gb = gyOff + b * gyImage;
+            int xb = xOff + b * xImage;
+            for (int p = 0; p < positions; p++) {
+                int g = gb + pos[2 * p];
+                int xx = xb + pos[2 * p + 1];
+                FloatVector g0 = fromArray(S, gy, g + ch0);
+                FloatVector g1 = fromArray(S, gy, g + ch1);
+                FloatVector g2 = fromArray(S, gy, g + ch2);
+                FloatVector g3 = fromArray(S, gy, g + ch3);
+                FloatVector v;
+                v = fromArray(S, x, xx + o0);
+                s00 = g0.fma(v, s00);
+                s10 = g1.fma(v, s10);
+                s20 = g2.fma(v, s20);
+                s30 = g3.fma(v, s30);
+                v = fromArray(S, x, xx + o1);
+                s01 = g0.fma(v, s01);
+                s11 = g1.fma(v, s11);
+                s21 = g2.fma(v, s21);
+                s31 = g3.fma(v, s31);
+                v = fromArray(S, x, xx + o2);
+                s02 = g0.fma(v, s02);
+                s12 = g1.fma(v, s12);
+                s22 = g2.fma(v, s22);
+                s32 = g3.fma(v, s32);
+                v = fromArray(S, x, xx + o3);
+                s03 = g0.fma(v, s03);
+                s13 = g1.fma(v, s13);
+                s23 = g2.fma(v, s23);
+                s33 = g3.fma(v, s33);
+            }
+        }
+        s00.intoArray(acc, accOff + 0 * V);
+        s01.intoArray(acc, accOff + 1 * V);
+        s02.intoArray(acc, accOff + 2 * V);
+        s03.intoArray(acc, accOff + 3 * V);
+        s10.intoArray(acc, accOff + 4 * V);
+        s11.intoArray(acc, accOff + 5 * V);
+        s12.intoArray(acc, accOff + 6 * V);
+        s13.intoArray(acc, accOff + 7 * V);
+        s20.intoArray(acc, accOff + 8 * V);
+        s21.intoArray(acc, accOff + 9 * V);
+        s22.intoArray(acc, accOff + 10 * V);
+        s23.intoArray(acc, accOff + 11 * V);
+        s30.intoArray(acc, accOff + 12 * V);
+        s31.intoArray(acc, accOff + 13 * V);
+        s32.intoArray(acc, accOff + 14 * V);
+        s33.intoArray(acc, accOff + 15 * V);
+    }
+
+    /**
+     * {@link #convWeightTile} for positions of fewer than V lanes, in plain Java. The cpu
+     * backend does not call it (it pads such rows to whole vectors); vector code with masked
+     * loads is not used because C1 gives up on it ("out of virtual registers") even with four
+     * accumulators, and a method C1 cannot compile may be left on the Vector API's Java
+     * fallback on a busy machine.
+     */
+    private static void convWeightTileMasked(int images, float[] gy, int gyOff, int gyImage, int[] chan, int c0,
+                                             float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos,
+                                             int positions, int lanes, float[] acc, int accOff) {
+        for (int b = 0; b < images; b++) {
+            for (int p = 0; p < positions; p++) {
+                int g = gyOff + b * gyImage + pos[2 * p];
+                int xx = xOff + b * xImage + pos[2 * p + 1];
+                for (int j = 0; j < CONV_WEIGHT_CHANNELS; j++) {
+                    int gj = g + chan[c0 + j];
+                    for (int t = 0; t < CONV_WEIGHT_TAPS; t++) {
+                        int xt = xx + tapOff[t0 + t];
+                        int at = accOff + (j * CONV_WEIGHT_TAPS + t) * V;
+                        for (int l = 0; l < lanes; l++) {
+                            acc[at + l] = Math.fma(gy[gj + l], x[xt + l], acc[at + l]);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 /**
  * The {@code cpu} backend: {@link org.siftfunnel.kernels.cpu.CpuBackend} implements the
  * engine's {@code Backend} contract with SIMD loops on the JDK Vector API, the packed SGEMM of
- * the {@code gemm} subpackage, im2col + GEMM convolutions and a fixed pool of threads.
+ * the {@code gemm} subpackage, convolutions (im2col + GEMM; direct register-tiled ones for few
+ * channels; Winograd F(2×2, 3×3) for deep 3×3 layers) and a fixed pool of threads.
  *
  * <p>Layout: {@code CpuBackend} splits each operation over the threads and calls the
  * single-threaded array loops of {@code ArrayKernels}, which come in a scalar version and a

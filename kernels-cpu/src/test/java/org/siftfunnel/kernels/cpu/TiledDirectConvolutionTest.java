@@ -1,0 +1,194 @@
+package org.siftfunnel.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.backend.BackendPair;
+import org.siftfunnel.engine.backend.BackendPair.Twin;
+import org.siftfunnel.engine.backend.ConvGeometry;
+import org.siftfunnel.engine.backend.reference.ReferenceBackend;
+import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
+
+/**
+ * {@link TiledDirectConvolution} against the reference at every SIMD width (each has its own
+ * lane count, so its own split of rows into whole and partial positions) and the scalar
+ * kernels, on 1 and 2 threads: the SiftFunnel mixing layers, several channel blocks, rows
+ * narrower than a vector, rows with a partial last vector, padding larger than k − 1 (a
+ * negative padding of the adjoint), padding in one direction only, and an odd number of
+ * positions. Outputs are pre-filled with NaN so that an element left unwritten fails.
+ */
+class TiledDirectConvolutionTest {
+
+    private static final double TOLERANCE = 1e-5;
+
+    private static final List<Backend> BACKENDS = backends();
+
+    private static List<Backend> backends() {
+        List<Backend> list = new ArrayList<>();
+        for (VectorWidth w : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
+            list.add(new CpuBackend(1, w));
+            list.add(new CpuBackend(2, w));
+        }
+        return list;
+    }
+
+    private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int pad) {
+        int oh = ConvGeometry.outputSize(h, kernel, 1, pad, 1);
+        int ow = ConvGeometry.outputSize(w, kernel, 1, pad, 1);
+        return new ConvGeometry(n, c, h, w, k, kernel, kernel, 1, 1, pad, pad, 1, 1, oh, ow);
+    }
+
+    static Stream<Arguments> geometries() {
+        List<Arguments> cases = List.of(
+                Arguments.of("12->12 3x3 pad 1 on 16x16, 5 images", conv(5, 12, 16, 16, 12, 3, 1)),
+                Arguments.of("12->12 5x5 pad 2 on 16x16, 4 images", conv(4, 12, 16, 16, 12, 5, 2)),
+                Arguments.of("16->13 3x3 pad 1 on 13x11 (two channel blocks each way)", conv(3, 16, 13, 11, 13, 3, 1)),
+                Arguments.of("8->9 3x3 no padding on 10x20 (rows of 18)", conv(2, 8, 10, 20, 9, 3, 0)),
+                Arguments.of("5->7 3x3 pad 3 (adjoint padding negative)", conv(2, 5, 6, 9, 7, 3, 3)),
+                Arguments.of("3->6 7x7 pad 3 on 1x33 (one row)", conv(3, 3, 1, 33, 6, 7, 3)),
+                Arguments.of("6->8 3x3 padded in width only",
+                        new ConvGeometry(3, 6, 6, 7, 8, 3, 3, 1, 1, 0, 1, 1, 1, 4, 7)),
+                Arguments.of("12->16 5x3 pad (2, 1) on 5x5, 19 images",
+                        new ConvGeometry(19, 12, 5, 5, 16, 5, 3, 1, 1, 2, 1, 1, 1, 5, 5)));
+        return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
+    }
+
+    @Test
+    void theMixingLayersGoThisWayAndOthersDoNot() {
+        assertTrue(TiledDirectConvolution.applies(conv(64, 12, 16, 16, 12, 3, 1)));
+        assertTrue(TiledDirectConvolution.applies(conv(64, 12, 16, 16, 12, 5, 2)));
+        assertFalse(TiledDirectConvolution.applies(conv(64, 12, 16, 16, 12, 1, 0)), "1x1 has its own path");
+        assertFalse(TiledDirectConvolution.applies(conv(64, 2, 16, 16, 1, 7, 3)), "gates are DirectConvolution's");
+        assertFalse(TiledDirectConvolution.applies(conv(64, 12, 16, 16, 128, 3, 1)), "wide layers are GEMMs");
+        assertFalse(TiledDirectConvolution.applies(new ConvGeometry(2, 12, 9, 9, 12, 3, 3, 2, 2, 1, 1, 1, 1, 5, 5)),
+                "stride 2");
+    }
+
+    @ParameterizedTest(name = "{0} on {2}")
+    @MethodSource("geometries")
+    void forwardAndBothGradientsMatchTheReference(String name, ConvGeometry g, Backend backend) {
+        assertTrue(TiledDirectConvolution.applies(g), name + " must take the tiled path");
+        BackendPair pair = new BackendPair(new ReferenceBackend(), backend, TOLERANCE);
+        SplittableRandom r = new SplittableRandom(name.hashCode());
+        int xSize = g.batch() * g.inChannels() * g.inH() * g.inW();
+        int wSize = g.outChannels() * g.inChannels() * g.kH() * g.kW();
+        int ySize = g.batch() * g.outChannels() * g.outH() * g.outW();
+        Twin x = pair.upload(uniform(r, xSize));
+        Twin w = pair.upload(uniform(r, wSize));
+        Twin bias = pair.upload(uniform(r, g.outChannels()));
+        Twin gy = pair.upload(uniform(r, ySize));
+
+        Twin y = pair.filled(ySize, Float.NaN);
+        pair.run((b, s) -> b.conv2d(s.of(x), s.of(w), s.of(bias), s.of(y), g));
+        pair.assertClose("conv2d " + name, y);
+
+        Twin gx = pair.filled(xSize, Float.NaN);
+        pair.run((b, s) -> b.conv2dBackwardInput(s.of(gy), s.of(w), s.of(gx), g));
+        pair.assertClose("conv2dBackwardInput " + name, gx);
+
+        Twin gw = pair.filled(wSize, Float.NaN);
+        pair.run((b, s) -> b.conv2dBackwardWeight(s.of(x), s.of(gy), s.of(gw), g));
+        pair.assertClose("conv2dBackwardWeight " + name, gw);
+    }
+
+    @Test
+    void repeatedCallsGiveTheSameBits() {
+        ConvGeometry g = conv(64, 12, 16, 16, 12, 5, 2);
+        Backend cpu = new CpuBackend(2, VectorWidth.AUTO);
+        SplittableRandom r = new SplittableRandom(7);
+        var x = cpu.upload(uniform(r, g.batch() * g.inChannels() * g.inH() * g.inW()));
+        var w = cpu.upload(uniform(r, g.outChannels() * g.inChannels() * g.kH() * g.kW()));
+        var gy = cpu.upload(uniform(r, g.batch() * g.outChannels() * g.outH() * g.outW()));
+        float[][] runs = new float[3][];
+        for (int i = 0; i < runs.length; i++) {
+            var y = cpu.allocate(g.batch() * g.outChannels() * g.outH() * g.outW());
+            var gx = cpu.allocate(g.batch() * g.inChannels() * g.inH() * g.inW());
+            var gw = cpu.allocate(g.outChannels() * g.inChannels() * g.kH() * g.kW());
+            cpu.conv2d(x, w, null, y, g);
+            cpu.conv2dBackwardInput(gy, w, gx, g);
+            cpu.conv2dBackwardWeight(x, gy, gw, g);
+            runs[i] = concat(read(cpu, y), read(cpu, gx), read(cpu, gw));
+        }
+        assertArrayEquals(runs[0], runs[1]);
+        assertArrayEquals(runs[0], runs[2]);
+    }
+
+    /**
+     * The weight-gradient kernel with fewer lanes than a vector (the backend pads rows to whole
+     * vectors, so only this test reaches that branch): the sums match a plain loop, and the lanes
+     * from {@code lanes} on are left as they were.
+     */
+    @Test
+    void weightTileWithPartialLanesMatchesAPlainLoop() {
+        for (VectorWidth width : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
+            ArrayKernels k = SimdSupport.kernelsFor(width);
+            int l = k.convLanes();
+            int lanes = l - 1;
+            int ch = ArrayKernels.CONV_WEIGHT_CHANNELS;
+            int tp = ArrayKernels.CONV_WEIGHT_TAPS;
+            SplittableRandom r = new SplittableRandom(l);
+            float[] gy = uniform(r, 2 * 300);
+            float[] x = uniform(r, 2 * 300);
+            int[] chan = {0, 40, 80, 120};
+            int[] tapOff = {0, 1, 2, 17, 18, 19};
+            int[] pos = {3, 5, 60, 70, 90, 33};
+            float[] acc = uniform(r, ch * tp * l);
+            float[] want = acc.clone();
+            for (int b = 0; b < 2; b++) {
+                for (int p = 0; p < 3; p++) {
+                    for (int j = 0; j < ch; j++) {
+                        for (int t = 0; t < tp; t++) {
+                            for (int e = 0; e < lanes; e++) {
+                                want[(j * tp + t) * l + e] += gy[b * 300 + pos[2 * p] + chan[j] + e]
+                                        * x[1 + b * 300 + pos[2 * p + 1] + tapOff[1 + t] + e];
+                            }
+                        }
+                    }
+                }
+            }
+            k.convWeightTile(2, gy, 0, 300, chan, 0, x, 1, 300, tapOff, 1, pos, 3, lanes, acc, 0);
+            for (int i = 0; i < acc.length; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(want[i], acc[i], 1e-4f, width + " element " + i);
+            }
+        }
+    }
+
+    private static float[] read(Backend be, org.siftfunnel.engine.backend.DeviceBuffer b) {
+        float[] v = new float[b.size()];
+        be.download(b, 0, v, 0, v.length);
+        return v;
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    private static float[] uniform(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-1, 1);
+        }
+        return v;
+    }
+}
