@@ -17,7 +17,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new InfoCommand(), new PredictCommand())) {
+        for (Command c : List.of(new DemoCommand(), new EvaluateCommand(), new TrainCommand(), new InfoCommand(), new PredictCommand())) {
             m.put(c.name(), c);
         }
         return m;
