@@ -475,7 +475,9 @@ public final class Evaluation {
                     correct += pred[i] == y[i] ? 1 : 0;
                 }
                 seen += y.length;
-                bar.update(++step, "");
+                if (++step < loader.batchesPerEpoch()) { // the last one is drawn by done()
+                    bar.update(step, "");
+                }
             }
         }
         double acc = seen == 0 ? 0 : (double) correct / seen;
@@ -525,7 +527,10 @@ public final class Evaluation {
 
                 @Override
                 public void batchDone(int epoch, int batch, int count) {
-                    bar.update((long) (epoch - 1) * count + batch, "");
+                    long done = (long) (epoch - 1) * count + batch;
+                    if (done < (long) epochs * batches) { // the last one is drawn by done()
+                        bar.update(done, "");
+                    }
                 }
             };
         });
@@ -753,9 +758,17 @@ public final class Evaluation {
 
     private Map<String, Object> environment() {
         Map<String, Object> env = new LinkedHashMap<>(RunEnvironment.describe(backend));
+        // "auto" means the backend chose; its description says what it chose ("512-bit SIMD ..., 2 threads").
+        String description = backend.description();
+        Map<String, String> patterns = Map.of("vector_width", "(\\d+)-bit", "threads", "(\\d+) threads?");
         for (String k : List.of("vector_width", "threads")) {
             if (env.get(k) instanceof String v && v.matches("\\d+")) {
                 env.put(k, Integer.parseInt(v));
+            } else {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(patterns.get(k)).matcher(description);
+                if (m.find()) {
+                    env.put(k, Integer.parseInt(m.group(1)));
+                }
             }
         }
         Map<String, Object> d = new LinkedHashMap<>();

@@ -37,6 +37,7 @@ public final class EvaluationSettings {
     public double comparableWithin = 0.03;
     public boolean mine = true;
     public int mineEpochs = MineRunSettings.PAPER_EPOCHS;
+    public int mineBatchSize = 128;
     public int mineTrainLimit = 0;
     public int mineEvalLimit = 0;
     public int decoderEpochs = 0;
@@ -68,6 +69,8 @@ public final class EvaluationSettings {
                     (t, v) -> t.mine = onOff("mine", v)),
             item("mine-epochs", "N", "epochs of each MINE estimator (the paper: 100)", t -> t.mineEpochs,
                     (t, v) -> t.mineEpochs = positive("mine-epochs", v)),
+            item("mine-batch-size", "N", "MINE batch size (the paper: 128; z is shuffled within a batch)", t -> t.mineBatchSize,
+                    (t, v) -> t.mineBatchSize = atLeast("mine-batch-size", v, 2)),
             item("mine-train-limit", "N", "MINE critics train on the first N private training images (0: all)", t -> t.mineTrainLimit,
                     (t, v) -> t.mineTrainLimit = nonNegative("mine-train-limit", v)),
             item("mine-eval-limit", "N", "MINE critics are evaluated on the first N auxiliary images (0: all)", t -> t.mineEvalLimit,
@@ -109,17 +112,20 @@ public final class EvaluationSettings {
         EvaluationSettings e = new EvaluationSettings();
         switch (profile) {
             case "demo" -> {
+                // Sized by measurement (docs/evaluation.md, "Demo time budget"): training the three
+                // models takes about half of the 10 minutes on 2 cores, the rest is shared here.
                 e.defenses = List.of("none", "noise", "dropout", "nopeek", "siftfunnel");
                 e.attacks = List.of("blackbox", "whitebox");
                 e.mineEpochs = 2;
-                e.mineTrainLimit = 512;
-                e.mineEvalLimit = 256;
-                e.decoderEpochs = 6;
-                e.inversionIterations = 150;
+                e.mineBatchSize = 32;
+                e.mineTrainLimit = 128;
+                e.mineEvalLimit = 64;
+                e.decoderEpochs = 4;
+                e.inversionIterations = 100;
                 e.shadowEpochs = 2;
-                e.tvSweepImages = 4;
+                e.tvSweepImages = 3;
                 e.selectionLimit = 256;
-                e.auxLimit = 1000;
+                e.auxLimit = 600;
                 e.attackImages = 16;
                 e.featureImages = 512;
                 e.classifierEpochs = 2;
@@ -176,7 +182,7 @@ public final class EvaluationSettings {
 
     /** The MINE run settings for one seed. */
     public MineRunSettings mineSettings(long seed) {
-        return MineRunSettings.paper().withEpochs(mineEpochs).withSeed(seed);
+        return MineRunSettings.paper().withEpochs(mineEpochs).withBatchSize(mineBatchSize).withSeed(seed);
     }
 
     /** Every setting with its resolved value (lists as lists). */
