@@ -55,6 +55,11 @@ public final class SummaryTable {
             out.printf(Locale.ROOT, "comparable: accuracy at least %s's minus %s; strongest attack per defense in results.json%n",
                     results.get("reference_defense"), results.get("comparable_within"));
         }
+        if (results.get("mine") instanceof Map<?, ?> mine) {
+            out.printf(Locale.ROOT, "MINE (nats): %s epochs per estimator%s; MINEcor = corrected estimator, MINEpap = the paper's%n",
+                    mine.get("epochs"), Boolean.TRUE.equals(mine.get("fewer_epochs_than_paper"))
+                            ? " (the paper trains " + mine.get("paper_epochs") + "; values from so few epochs are not evidence)" : "");
+        }
         if (results.get("timings") instanceof Map<?, ?> t) {
             StringBuilder sb = new StringBuilder("compute time by stage:");
             t.forEach((k, v) -> {

@@ -45,8 +45,8 @@ class EvaluationTest {
     static TrainSettings tinyTraining() {
         TrainSettings t = TrainSettings.forProfile("demo");
         t.set("epochs", "1");
-        t.set("train-limit", "192");
-        t.set("test-limit", "64");
+        t.set("train-limit", "128");
+        t.set("test-limit", "32");
         t.set("image-size", "16");
         t.set("batch-size", "64");
         t.set("precise-bn-batches", "2");
@@ -60,15 +60,16 @@ class EvaluationTest {
         e.set("decoder-epochs", "1");
         e.set("inversion-iterations", "3");
         e.set("tv-sweep-images", "2");
-        e.set("selection-limit", "32");
-        e.set("aux-limit", "64");
+        e.set("selection-limit", "16");
+        e.set("aux-limit", "48");
         e.set("attack-images", "8");
-        e.set("feature-images", "32");
+        e.set("feature-images", "16");
         e.set("classifier-epochs", "1");
         e.set("latency-runs", "5");
         e.set("mine-epochs", "1");
-        e.set("mine-train-limit", "64");
-        e.set("mine-eval-limit", "32");
+        e.set("mine-train-limit", "32");
+        e.set("mine-batch-size", "16");
+        e.set("mine-eval-limit", "16");
         return e;
     }
 
