@@ -17,7 +17,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
-        for (Command c : List.of(new DemoCommand(), new TrainCommand(), new InfoCommand(), new PredictCommand(), new ReportCommand())) {
+        for (Command c : List.of(new DemoCommand(), new EvaluateCommand(), new TrainCommand(), new InfoCommand(), new PredictCommand(), new ReportCommand())) {
             m.put(c.name(), c);
         }
         // Collaborative inference over the network (docs/deployment.md).

@@ -69,13 +69,18 @@ class MainTest {
     }
 
     @Test
-    void demoTrainsAndWritesItsOutputs(@TempDir Path dir) throws Exception {
+    void demoRunsTheWholeJobAndWritesItsOutputs(@TempDir Path dir) throws Exception {
         assertEquals(0, run("demo", "--epochs", "1", "--train-limit", "64", "--test-limit", "32",
-                "--image-size", "16", "--out", dir.toString()), errText());
-        for (String model : new String[] {"cnn-none", "cnn-siftfunnel"}) {
-            assertTrue(Files.size(dir.resolve(model).resolve("checkpoints/best.safetensors")) > 0, model);
+                "--image-size", "16", "--mine", "off", "--decoder-epochs", "1", "--inversion-iterations", "2",
+                "--out", dir.toString()), errText());
+        for (String model : new String[] {"none-seed1", "siftfunnel-seed1", "nopeek-seed1"}) {
+            assertTrue(Files.size(dir.resolve("train").resolve(model).resolve("checkpoints/best.safetensors")) > 0, model);
         }
-        String summary = Files.readString(dir.resolve("summary.json"));
-        assertTrue(summary.contains("\"edge_params\": 9202") || summary.contains("\"edge_params\":9202"), summary);
+        String results = Files.readString(dir.resolve("results.json"));
+        for (String defense : new String[] {"none", "noise", "dropout", "nopeek", "siftfunnel"}) {
+            assertTrue(results.contains("\"" + defense + "\": {"), defense + " missing in " + results);
+        }
+        assertTrue(results.contains("\"edge_params\": 9202"), results);
+        assertTrue(Files.isRegularFile(dir.resolve("recon/siftfunnel/whitebox.safetensors")));
     }
 }

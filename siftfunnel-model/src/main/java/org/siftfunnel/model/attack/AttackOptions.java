@@ -9,19 +9,28 @@ package org.siftfunnel.model.attack;
  * @param selectionLimit      at most this many selection images per epoch (default: all)
  * @param inversionIterations iterations of the white-box and shadow inversions (defaults: paper 500, tuned 1000)
  * @param shadowEpochs        epochs of the shadow edge's training (default 20)
+ * @param sweepImages         auxiliary images each TV-weight candidate of the white-box and shadow
+ *                            inversions is tried on (default 8); an evaluation with a small time
+ *                            budget lowers it, since each candidate costs a full inversion
  */
 public record AttackOptions(int decoderEpochs, SelectionRule selectionRule, int selectionLimit, int inversionIterations,
-        int shadowEpochs) {
+        int shadowEpochs, int sweepImages) {
 
     /** Every attack's own defaults. */
-    public static final AttackOptions DEFAULTS = new AttackOptions(0, null, 0, 0, 0);
+    public static final AttackOptions DEFAULTS = new AttackOptions(0, null, 0, 0, 0, 0);
 
     public AttackOptions {
-        if (decoderEpochs < 0 || selectionLimit < 0 || inversionIterations < 0 || shadowEpochs < 0) {
+        if (decoderEpochs < 0 || selectionLimit < 0 || inversionIterations < 0 || shadowEpochs < 0 || sweepImages < 0) {
             throw new IllegalArgumentException("attack options: counts must be ≥ 0 (0 = default), got epochs " + decoderEpochs
                     + ", selection limit " + selectionLimit + ", iterations " + inversionIterations + ", shadow epochs "
-                    + shadowEpochs);
+                    + shadowEpochs + ", sweep images " + sweepImages);
         }
+    }
+
+    /** With each attack's own number of TV-sweep images. */
+    public AttackOptions(int decoderEpochs, SelectionRule selectionRule, int selectionLimit, int inversionIterations,
+            int shadowEpochs) {
+        this(decoderEpochs, selectionRule, selectionLimit, inversionIterations, shadowEpochs, 0);
     }
 
     DecoderSettings apply(DecoderSettings s) {
@@ -31,7 +40,8 @@ public record AttackOptions(int decoderEpochs, SelectionRule selectionRule, int 
     }
 
     InversionSettings apply(InversionSettings s) {
-        return inversionIterations > 0 ? s.withIterations(inversionIterations) : s;
+        InversionSettings out = inversionIterations > 0 ? s.withIterations(inversionIterations) : s;
+        return sweepImages > 0 ? out.withSweepImages(sweepImages) : out;
     }
 
     ShadowSettings apply(ShadowSettings s) {

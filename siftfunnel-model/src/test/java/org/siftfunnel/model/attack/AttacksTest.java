@@ -49,6 +49,11 @@ class AttacksTest {
         assertEquals(33, ((WhiteBoxAttack) Attacks.create("whitebox-paper", o)).inversionSettings().iterations());
         assertEquals(2, ((java.util.Map<?, ?>) Attacks.create("shadow", o).settings()).get("shadow_epochs"));
         assertThrows(IllegalArgumentException.class, () -> new AttackOptions(-1, null, 0, 0, 0));
+        assertEquals(8, ((WhiteBoxAttack) Attacks.create("whitebox", o)).inversionSettings().sweepImages(), "0 keeps the default");
+        AttackOptions fewSweepImages = new AttackOptions(0, null, 0, 0, 0, 3);
+        assertEquals(3, ((WhiteBoxAttack) Attacks.create("whitebox", fewSweepImages)).inversionSettings().sweepImages());
+        assertEquals(3, ((WhiteBoxAttack) Attacks.create("adaptive-whitebox", fewSweepImages)).inversionSettings().sweepImages());
+        assertThrows(IllegalArgumentException.class, () -> new AttackOptions(0, null, 0, 0, 0, -1));
     }
 
     @Test

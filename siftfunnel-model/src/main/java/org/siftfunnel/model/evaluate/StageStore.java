@@ -1,0 +1,106 @@
+package org.siftfunnel.model.evaluate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.siftfunnel.engine.io.Json;
+
+/**
+ * The finished stages of an evaluation, one JSON file each:
+ * {@code DIR/state/seedK/ENTRY/STAGE.json} = {@code {"stage", "inputs", "seconds", "result"}}.
+ * A stage's file is written (temporary name, then an atomic move) as soon as the stage is done,
+ * so an interrupted evaluation loses at most the stage it was in, and a rerun skips every stage
+ * whose file exists with the same {@code inputs} (the settings the stage depends on). A file with
+ * other inputs is stale: the stage runs again and replaces it.
+ *
+ * <p>Every value a result holds is taken from the file as read back, so a fresh run and a
+ * resumed one assemble exactly the same numbers.
+ */
+public final class StageStore {
+    private final Path root;
+    private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+
+    public StageStore(Path evaluationDir) {
+        this.root = evaluationDir.resolve("state");
+    }
+
+    /** A stage's result read back, or null when it has not run with these inputs. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> find(long seed, String entry, String stage, Map<String, Object> inputs) throws IOException {
+        Path f = file(seed, entry, stage);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(Files.readString(f));
+        } catch (IllegalArgumentException e) {
+            return null; // unreadable (cannot happen with atomic writes, but never trust it): recompute
+        }
+        if (!(parsed instanceof Map<?, ?> m) || !Json.write(inputs).equals(Json.write(m.get("inputs")))) {
+            return null;
+        }
+        return (Map<String, Object>) m;
+    }
+
+    /** Records a finished stage and returns the stored file as read back. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> save(long seed, String entry, String stage, Map<String, Object> inputs, double seconds,
+                                    Map<String, Object> result) throws IOException {
+        executions.computeIfAbsent(stage(stage), k -> new AtomicInteger()).incrementAndGet();
+        Path f = file(seed, entry, stage);
+        Files.createDirectories(f.getParent());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("stage", stage);
+        doc.put("seed", seed);
+        doc.put("entry", entry);
+        doc.put("inputs", inputs);
+        doc.put("seconds", seconds);
+        doc.put("result", result);
+        String text = Json.writePretty(doc) + "\n";
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return (Map<String, Object>) Json.parse(text);
+    }
+
+    /** How many times each kind of stage ({@code attack}, {@code mine}, ...) ran in this process; for tests and logs. */
+    public Map<String, Integer> executions() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        executions.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Records that a stage kept outside this store (training, the classifier) ran. */
+    void countExecution(String stage) {
+        executions.computeIfAbsent(stage(stage), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static String stage(String s) {
+        int dash = s.indexOf(':');
+        return dash < 0 ? s : s.substring(0, dash);
+    }
+
+    Path file(long seed, String entry, String stage) {
+        return root.resolve("seed" + seed).resolve(folderName(entry)).resolve(folderName(stage) + ".json");
+    }
+
+    /**
+     * A file-system-safe name for an entry or stage ({@code noise[sigma=0.5]} →
+     * {@code noise-sigma-0.5}, {@code attack:blackbox} → {@code attack-blackbox}).
+     */
+    public static String folderName(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]+", "-");
+        s = s.replaceAll("-+", "-");
+        if (s.endsWith("-")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s.isEmpty() ? "_" : s;
+    }
+}

@@ -1,0 +1,228 @@
+package org.siftfunnel.model.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.backend.Backends;
+import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.engine.io.SafeTensors;
+import org.siftfunnel.model.data.BundledFashionMnist;
+import org.siftfunnel.model.data.DataSplits;
+import org.siftfunnel.model.train.TrainSettings;
+
+/**
+ * Tiny end-to-end evaluations (16×16 images, a few hundred training images, one epoch, attack
+ * budgets of a few steps): the results.json schema, exact reproduction with the same seed,
+ * resumption from DIR/state, and seed aggregation.
+ */
+class EvaluationTest {
+    private static DataSplits data;
+    private static final Backend BACKEND = Backends.getDefault();
+
+    @BeforeAll
+    static void load() throws IOException {
+        data = BundledFashionMnist.load();
+    }
+
+    static TrainSettings tinyTraining() {
+        TrainSettings t = TrainSettings.forProfile("demo");
+        t.set("epochs", "1");
+        t.set("train-limit", "128");
+        t.set("test-limit", "32");
+        t.set("image-size", "16");
+        t.set("batch-size", "64");
+        t.set("precise-bn-batches", "2");
+        return t;
+    }
+
+    static EvaluationSettings tinyEvaluation(String defenses, String attacks) {
+        EvaluationSettings e = EvaluationSettings.forProfile("demo");
+        e.set("defenses", defenses);
+        e.set("attacks", attacks);
+        e.set("decoder-epochs", "1");
+        e.set("inversion-iterations", "3");
+        e.set("tv-sweep-images", "2");
+        e.set("selection-limit", "16");
+        e.set("aux-limit", "48");
+        e.set("attack-images", "8");
+        e.set("feature-images", "16");
+        e.set("classifier-epochs", "1");
+        e.set("latency-runs", "5");
+        e.set("mine-epochs", "1");
+        e.set("mine-train-limit", "32");
+        e.set("mine-batch-size", "16");
+        e.set("mine-eval-limit", "16");
+        return e;
+    }
+
+    private static Evaluation evaluation(Path dir, EvaluationSettings e) {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        return new Evaluation(tinyTraining(), e, data, BACKEND, dir, quiet);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutTimings(Map<String, Object> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (Evaluation.TIMING_KEYS.contains(k)) {
+                return;
+            }
+            out.put(k, strip(v));
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object strip(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return withoutTimings((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(strip(x)));
+            return out;
+        }
+        return v;
+    }
+
+    private static Map<String, Object> readResults(Path dir) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("results.json")));
+        return m;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void schemaReproductionAndResume(@TempDir Path tmp) throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        EvaluationSettings settings = tinyEvaluation("none,noise,siftfunnel", "blackbox,whitebox");
+        Evaluation first = evaluation(a, settings);
+        first.run();
+        Map<String, Integer> ran = first.store().executions();
+        assertEquals(2, ran.get("train"), ran.toString());
+        assertEquals(6, ran.get("attack"), ran.toString());
+        assertEquals(3, ran.get("mine"), ran.toString());
+        assertEquals(1, ran.get("accuracy"), "only noise computes its accuracy; trained defenses report their run's");
+
+        Map<String, Object> r = readResults(a);
+        assertEquals(Evaluation.FORMAT, r.get("format"));
+        for (String k : List.of("arch", "profile", "seeds", "settings", "environment", "timings", "selection_rule", "sweep_rule",
+                "comparable_within", "reference_defense", "evaluation_classifier", "mine", "defenses", "per_seed")) {
+            assertTrue(r.containsKey(k), "results.json lacks " + k);
+        }
+        Map<String, Object> env = (Map<String, Object>) r.get("environment");
+        for (String k : List.of("git_commit", "jdk", "backend", "vector_width", "threads", "data")) {
+            assertTrue(env.containsKey(k), "environment lacks " + k);
+        }
+        assertEquals("siftfunnel", r.get("reference_defense"));
+        Map<String, Object> defenses = (Map<String, Object>) r.get("defenses");
+        assertEquals(List.of("none", "noise", "siftfunnel"), List.copyOf(defenses.keySet()));
+        for (Map.Entry<String, Object> d : defenses.entrySet()) {
+            Map<String, Object> e = (Map<String, Object>) d.getValue();
+            for (String k : List.of("params", "accuracy", "comparable", "delta_z", "feature_dim", "delta_z_ratio", "mine_paper",
+                    "mine_corrected", "dcor_xz", "effective_rank", "edge_params", "edge_macs", "bytes_per_image", "edge_latency_ms",
+                    "edge_cost_ratio", "attacks", "strongest_attack")) {
+                assertTrue(e.containsKey(k), d.getKey() + " lacks " + k + ": " + e.keySet());
+            }
+            assertFalse(e.containsKey("accuracy_std"), "one seed: no _std");
+            for (String attack : List.of("blackbox", "whitebox")) {
+                Map<String, Object> at = (Map<String, Object>) ((Map<String, Object>) e.get("attacks")).get(attack);
+                for (String k : List.of("mse", "psnr", "ssim", "cosine", "attack_accuracy", "dcor_x_xhat", "paper_mse", "paper_psnr",
+                        "paper_ssim", "recon")) {
+                    assertTrue(at.containsKey(k), d.getKey() + "/" + attack + " lacks " + k + ": " + at.keySet());
+                }
+                Path recon = a.resolve((String) at.get("recon"));
+                assertEquals(a.resolve("recon").resolve(d.getKey()).resolve(attack + ".safetensors"), recon);
+                var tensors = SafeTensors.read(recon).tensors();
+                assertEquals(List.of(8, 1, 16, 16), java.util.Arrays.stream(tensors.get("original").shape()).boxed().toList());
+                assertEquals(List.of(8, 1, 16, 16), java.util.Arrays.stream(tensors.get("reconstruction").shape()).boxed().toList());
+            }
+        }
+        assertEquals("train/none-seed1", ((Map<String, Object>) defenses.get("none")).get("train_run"));
+        assertFalse(((Map<String, Object>) defenses.get("noise")).containsKey("train_run"));
+        assertEquals(1.0, ((Number) ((Map<String, Object>) defenses.get("noise")).get("edge_cost_ratio")).doubleValue());
+        assertFalse(Files.readString(a.resolve("results.json")).contains("null"), "missing values are absent, never null");
+
+        // The same seed reproduces every number (timings aside) in a fresh folder.
+        evaluation(b, settings).run();
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(b))));
+
+        // A rerun in the same folder runs nothing and writes the same results.
+        Evaluation again = evaluation(a, settings);
+        again.run();
+        assertTrue(again.store().executions().isEmpty(), again.store().executions().toString());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(a))));
+
+        // Losing one stage's state reruns exactly that stage, with the same outcome.
+        Files.delete(a.resolve("state/seed1/noise/attack-whitebox.json"));
+        Evaluation partial = evaluation(a, settings);
+        partial.run();
+        assertEquals(Map.of("attack", 1), partial.store().executions());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(a))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void seedsAreAggregatedWithStdAndSweepsChooseARepresentative(@TempDir Path dir) throws IOException {
+        EvaluationSettings e = tinyEvaluation("none", "blackbox");
+        e.set("seeds", "2");
+        e.set("mine", "off");
+        e.set("sweep", "noise.sigma=0.1,3");
+        Map<String, Object> r = evaluation(dir, e).run();
+        assertEquals(List.of(1L, 2L), r.get("seeds"));
+        assertEquals("none", r.get("reference_defense"), "without siftfunnel the undefended model is the reference");
+        Map<String, Object> none = (Map<String, Object>) ((Map<String, Object>) r.get("defenses")).get("none");
+        List<Object> perSeed = (List<Object>) r.get("per_seed");
+        assertEquals(2, perSeed.size());
+        double a1 = ((Number) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) perSeed.get(0)).get("defenses"))
+                .get("none")).get("accuracy")).doubleValue();
+        double a2 = ((Number) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) perSeed.get(1)).get("defenses"))
+                .get("none")).get("accuracy")).doubleValue();
+        assertEquals((a1 + a2) / 2, ((Number) none.get("accuracy")).doubleValue(), 1e-12);
+        assertEquals(Math.abs(a1 - a2) / Math.sqrt(2), ((Number) none.get("accuracy_std")).doubleValue(), 1e-12);
+        Map<String, Object> bb = (Map<String, Object>) ((Map<String, Object>) none.get("attacks")).get("blackbox");
+        assertTrue(bb.containsKey("ssim_std") && bb.containsKey("mse_std"), bb.toString());
+        assertEquals("train/none-seed1", none.get("train_run"));
+        assertTrue(Files.isDirectory(dir.resolve("train/none-seed2")));
+
+        Map<String, Object> noise = (Map<String, Object>) ((Map<String, Object>) r.get("defenses")).get("noise");
+        List<Object> sweep = (List<Object>) noise.get("sweep");
+        assertEquals(2, sweep.size());
+        assertNotNull(noise.get("sweep_choice"));
+        double chosen = ((Number) ((Map<String, Object>) noise.get("sweep_choice")).get("value")).doubleValue();
+        assertEquals(Map.of("sigma", chosen), noise.get("params"));
+        assertTrue(Files.isRegularFile(dir.resolve("recon/noise-sigma-0.1/blackbox.safetensors")));
+    }
+
+    @Test
+    void aRunFolderTrainedWithOtherSettingsIsNotSilentlyReused(@TempDir Path dir) throws IOException {
+        EvaluationSettings e = tinyEvaluation("none", "blackbox");
+        e.set("mine", "off");
+        evaluation(dir, e).run();
+        TrainSettings other = tinyTraining();
+        other.set("lr", "0.01");
+        Evaluation clash = new Evaluation(other, e, data, BACKEND, dir, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        IllegalStateException ex = assertThrows(IllegalStateException.class, clash::run);
+        assertTrue(ex.getMessage().contains("none-seed1") && ex.getMessage().contains("lr"), ex.getMessage());
+    }
+}
