@@ -41,13 +41,23 @@ class SiftFunnelCnnOnOpenClTest {
      * 1e-6 on random data, and identical input patches give identical cpu outputs). The cause is
      * not found yet; near-ties in the 2×2 max-pooling windows, broken differently by rounding,
      * are a suspect. At 32×32 every step agrees within 1e-4.
-     * Measured twice on the shared 2-core machine (load average 10–12): cpu backend 37–53 s,
-     * PoCL 133–174 s wall; the largest step difference was 6.7e-5 relative.
+     * Measured on the shared 2-core machine (load average 10–12): cpu backend 37–53 s,
+     * PoCL 133–174 s wall.
      */
     private static final int SIZE = 32;
     private static final int CLASSES = 10;
     private static final int STEPS = 4;
     private static final long SEED = 3;
+    /**
+     * The trainer's first steps run at lr/10: the {@code default} profile warms up linearly from
+     * lr/10 over its first epoch. Run at the full lr 0.002 from the first step instead, the loss
+     * jumps from 8.8 to 41 at step 2, and in that unstable regime rounding-level differences grow
+     * fast: measured, the reference backend then differs from both cpu and OpenCL by 1.7e-3
+     * relative at step 3, and cpu from OpenCL by 1.0e-4. At lr/10 (the loss falls 8.8, 7.9, 6.6,
+     * 4.6) cpu and OpenCL agree within 2e-6 and both within 3e-4 of the reference
+     * (double accumulation).
+     */
+    private static final double FIRST_STEPS_LR_FACTOR = 0.1;
 
     /** The OpenCL backend, or a skip (a failure with CI=true) when this machine has no OpenCL. */
     private static Backend openCl() {
@@ -96,14 +106,14 @@ class SiftFunnelCnnOnOpenClTest {
         return s;
     }
 
-    /** The total loss of each step, as Trainer runs a step (without its learning-rate schedule). */
+    /** The total loss of each step, as Trainer runs its first steps (at the warm-up's starting lr). */
     private static float[] losses(Backend backend, float[][] data) {
         TrainSettings s = settings();
         Defense defense = Defenses.create(s);
         SplitModel model = defense.build(s.arch, ArchConfig.of(1, SIZE, CLASSES), new RandomSource(s.seed));
         model.to(backend);
         model.train();
-        Adam optimizer = new Adam(model.parameters(), Adam.Settings.of((float) s.lr)
+        Adam optimizer = new Adam(model.parameters(), Adam.Settings.of((float) FIRST_STEPS_LR_FACTOR * (float) s.lr)
                 .withBetas((float) s.beta1, (float) s.beta2)
                 .withWeightDecay((float) s.effectiveWeightDecay())
                 .withAmsgrad(s.amsgrad));
