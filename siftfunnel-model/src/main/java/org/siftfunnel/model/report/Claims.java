@@ -47,10 +47,10 @@ public final class Claims {
         out.add(accuracy());
         out.add(ssimVsUndefended());
         out.add(mseVsBaseline());
-        out.add(reductionVsBaseline("mine-vs-baseline", "corrected MINE", "mine_corrected", d -> d.metric("mine_corrected")));
-        out.add(reductionVsUndefended("mine-vs-undefended", "corrected MINE", "mine_corrected", d -> d.metric("mine_corrected")));
-        out.add(reductionVsBaseline("deltaz-vs-baseline", "ΔZ/dim", "delta_z_ratio", DefenseEntry::deltaZPerDim));
-        out.add(reductionVsUndefended("deltaz-vs-undefended", "ΔZ/dim", "delta_z_ratio", DefenseEntry::deltaZPerDim));
+        out.add(reductionVsBaseline("mine-vs-baseline", "corrected MINE", "mine_corrected", d -> d.metric("mine_corrected"), MINE_FLOOR_NATS));
+        out.add(reductionVsUndefended("mine-vs-undefended", "corrected MINE", "mine_corrected", d -> d.metric("mine_corrected"), MINE_FLOOR_NATS));
+        out.add(reductionVsBaseline("deltaz-vs-baseline", "ΔZ/dim", "delta_z_ratio", DefenseEntry::deltaZPerDim, 0));
+        out.add(reductionVsUndefended("deltaz-vs-undefended", "ΔZ/dim", "delta_z_ratio", DefenseEntry::deltaZPerDim, 0));
         return out;
     }
 
@@ -96,12 +96,33 @@ public final class Claims {
                         fmt(MSE_RATIO_LIMIT), b.notes()));
     }
 
-    private Claim reductionVsBaseline(String id, String what, String key, Function<DefenseEntry, Optional<Measure>> metric) {
+    /**
+     * A "50% lower" claim needs a comparison value clearly above the estimator's floor: a MINE
+     * critic trained for a few steps estimates ≈ 0 nats for every defense, and 0 ≤ 0.5 × 0 would
+     * otherwise read as a PASS. Comparison values at or below the floor make the claim INCONCLUSIVE.
+     */
+    static final double MINE_FLOOR_NATS = 0.01;
+
+    private static Optional<Claim> belowFloor(String id, String statement, String key, String against, Measure value, double floor) {
+        if (value.value() > floor) {
+            return Optional.empty();
+        }
+        return Optional.of(new Claim(id, statement, Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
+                "%s %s is at or below the measurement's floor (%s): nothing to be %s%% lower than; measure with a larger budget",
+                against, Formats.of(key, value), Double.toString(floor), percent(1 - REDUCTION_RATIO_LIMIT).replace("%", ""))));
+    }
+
+    private Claim reductionVsBaseline(String id, String what, String key, Function<DefenseEntry, Optional<Measure>> metric,
+                                      double floor) {
         String statement = what + " of " + ref + " ≥ " + percent(1 - REDUCTION_RATIO_LIMIT) + " lower than the strongest comparable baseline's";
         Optional<Measure> a = metric(ref, metric);
         Strongest b = strongestBaseline(metric, false);
         if (a.isEmpty() || b.choice == null) {
             return missing(id, statement, a.isEmpty() ? ref + " " + what : "a comparable baseline with " + what, b.notes());
+        }
+        Optional<Claim> floored = belowFloor(id, statement, key, "the strongest comparable baseline " + b.label(), b.value, floor);
+        if (floored.isPresent()) {
+            return floored.get();
         }
         boolean pass = a.get().value() <= REDUCTION_RATIO_LIMIT * b.value.value();
         return new Claim(id, statement, pass ? Verdict.PASS : Verdict.FAIL,
@@ -110,12 +131,17 @@ public final class Claims {
                         fmt(REDUCTION_RATIO_LIMIT), b.notes()));
     }
 
-    private Claim reductionVsUndefended(String id, String what, String key, Function<DefenseEntry, Optional<Measure>> metric) {
+    private Claim reductionVsUndefended(String id, String what, String key, Function<DefenseEntry, Optional<Measure>> metric,
+                                        double floor) {
         String statement = what + " of " + ref + " ≥ " + percent(1 - REDUCTION_RATIO_LIMIT) + " lower than the undefended model's";
         Optional<Measure> a = metric(ref, metric);
         Optional<Measure> u = metric(UNDEFENDED, metric);
         if (a.isEmpty() || u.isEmpty()) {
             return missing(id, statement, (a.isEmpty() ? ref : UNDEFENDED) + " " + what);
+        }
+        Optional<Claim> floored = belowFloor(id, statement, key, UNDEFENDED, u.get(), floor);
+        if (floored.isPresent()) {
+            return floored.get();
         }
         boolean pass = a.get().value() <= REDUCTION_RATIO_LIMIT * u.get().value();
         return new Claim(id, statement, pass ? Verdict.PASS : Verdict.FAIL,

@@ -29,6 +29,7 @@ public final class HtmlRenderer {
             .verdict-PASS { color: #1a7f37; font-weight: bold; }
             .verdict-FAIL { color: #cf222e; font-weight: bold; }
             .verdict-NOT-MEASURED { color: #9a6700; font-weight: bold; }
+            .verdict-INCONCLUSIVE { color: #9a6700; font-weight: bold; }
             """;
 
     private HtmlRenderer() {

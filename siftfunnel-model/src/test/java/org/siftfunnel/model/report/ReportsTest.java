@@ -158,6 +158,24 @@ class ReportsTest {
     }
 
     @Test
+    void mineClaimsAreInconclusiveWhenTheEstimatesSitAtZero() throws IOException {
+        // A critic trained for a few steps (the demo) estimates about 0 nats for every defense;
+        // 0 ≤ 0.5 × 0 must not read as a PASS.
+        EvaluationFixture f = new EvaluationFixture();
+        for (String d : List.of("none", "noise", "nopeek", "siftfunnel")) {
+            f.defense(d).put("mine_corrected", 0.0);
+        }
+        Reports.WrittenReport r = render(f, "mine-zero");
+        Map<String, Verdict> v = verdicts(r);
+        assertEquals(Verdict.INCONCLUSIVE, v.get("mine-vs-baseline"));
+        assertEquals(Verdict.INCONCLUSIVE, v.get("mine-vs-undefended"));
+        assertEquals(Verdict.PASS, v.get("deltaz-vs-undefended"));
+        String md = read(r.markdown());
+        assertTrue(md.contains("| INCONCLUSIVE |"), md);
+        assertTrue(md.contains("is at or below the measurement's floor (0.01)"), md);
+    }
+
+    @Test
     void comparabilityIsComputedFromAccuracyWhenNotRecorded() throws IOException {
         EvaluationFixture f = new EvaluationFixture();
         stripComparable(f);
