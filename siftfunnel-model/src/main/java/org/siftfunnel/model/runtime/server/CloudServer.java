@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -55,7 +58,9 @@ import org.siftfunnel.model.runtime.wire.WireLimits;
  * <p><b>Concurrency.</b> Requests run on a fixed pool of {@code maxConcurrent + }{@value #SPARE_THREADS}
  * threads; at most {@code maxConcurrent} of them run inference at once (a semaphore), and an
  * inference request that finds no permit is answered 503 with {@code Retry-After} at once by
- * one of the spare threads. All of them share one cloud model in eval mode: the engine's
+ * one of the spare threads. The forward passes themselves run on a second pool with one thread
+ * per processor (which bounds the backend's per-thread workspaces, see {@code compute}).
+ * All of them share one cloud model in eval mode: the engine's
  * eval-mode forward pass keeps no state in the modules and gradient tracking is a per-thread
  * switch ({@link GradMode}), so concurrent forward passes do not interact.
  *
@@ -93,6 +98,14 @@ public final class CloudServer implements AutoCloseable {
     private final AtomicInteger handling = new AtomicInteger();
     private final HttpServer server;
     private final ExecutorService pool;
+    /**
+     * Runs the forward passes: as many threads as the machine has processors. The request
+     * threads (up to maxConcurrent of them) wait here for their turn. Keeping the compute on few
+     * threads bounds memory: the cpu backend keeps a per-thread convolution workspace (several
+     * MB), so forward passes on 64 request threads held 64 workspaces (a 192 MB heap ran out
+     * with 32 clients; it holds with this pool).
+     */
+    private final ExecutorService compute;
     private volatile boolean draining;
     private volatile boolean stopped;
     /** Runs before each forward pass; tests use it to hold a request in flight. */
@@ -119,6 +132,13 @@ public final class CloudServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(pool);
+        int computeThreads = Math.max(1, Math.min(config.maxConcurrent(), Runtime.getRuntime().availableProcessors()));
+        AtomicInteger computeIds = new AtomicInteger();
+        this.compute = Executors.newFixedThreadPool(computeThreads, r -> {
+            Thread t = new Thread(r, "siftfunnel-infer-" + computeIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         server.createContext("/", this::handle);
     }
 
@@ -192,6 +212,7 @@ public final class CloudServer implements AutoCloseable {
         }
         server.stop(0);
         pool.shutdown();
+        compute.shutdown();
         try {
             pool.awaitTermination(Math.max(1, config.shutdownGrace().toMillis()), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -252,6 +273,30 @@ public final class CloudServer implements AutoCloseable {
         };
     }
 
+    /** One forward pass of the cloud half on the compute pool, under no-grad there. */
+    private Tensor forward(float[] values, int[] shape) throws HttpError {
+        Future<Tensor> f = compute.submit(() -> {
+            try (GradMode.Scope _ = GradMode.noGrad()) {
+                return cloud.forward(Tensor.of(backend, values, shape));
+            }
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "stopping", "the server is stopping");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     private int infer(HttpExchange ex) throws HttpError, IOException {
         requireMethod(ex, "POST");
         authorize(ex);
@@ -295,10 +340,7 @@ public final class CloudServer implements AutoCloseable {
                 throw new HttpError(413, "batch_too_large", s[0] + " samples in one request; at most " + MAX_BATCH);
             }
             beforeInference.run();
-            Tensor logProbs;
-            try (GradMode.Scope _ = GradMode.noGrad()) {
-                logProbs = cloud.forward(Tensor.of(backend, batch.values(), s));
-            }
+            Tensor logProbs = forward(batch.values(), s);
             float[] lp = logProbs.toArray();
             long cloudNanos = System.nanoTime() - computeStart;
             answer = answer(batch, lp, logProbs.size(1), cloudNanos);
