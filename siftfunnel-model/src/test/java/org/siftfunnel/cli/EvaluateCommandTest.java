@@ -61,6 +61,8 @@ class EvaluateCommandTest {
     void badBudgetsAndConfigKeysAreClearErrors(@TempDir Path dir) throws Exception {
         assertTrue(usageError("evaluate", "--seeds", "0", "--out", dir.toString()).contains("seeds must be an integer ≥ 1"));
         assertTrue(usageError("evaluate", "--mine", "maybe", "--out", dir.toString()).contains("mine expects on or off"));
+        String w = usageError("evaluate", "--wire-dtype", "int4", "--out", dir.toString());
+        assertTrue(w.contains("unknown wire dtype 'int4'") && w.contains("float16"), w);
         Path cfg = dir.resolve("eval.json");
         Files.writeString(cfg, "{\"attacks\": [\"blackbox\", \"nothing\"]}");
         String e = usageError("evaluate", "--config", cfg.toString(), "--out", dir.toString());

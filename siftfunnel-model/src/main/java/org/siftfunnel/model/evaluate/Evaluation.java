@@ -54,6 +54,8 @@ import org.siftfunnel.model.metrics.ReconstructionReport;
 import org.siftfunnel.model.mine.MineReport;
 import org.siftfunnel.model.mine.MineRunSettings;
 import org.siftfunnel.model.mine.MineRunner;
+import org.siftfunnel.model.runtime.wire.WireDType;
+import org.siftfunnel.model.runtime.wire.WireFormat;
 import org.siftfunnel.model.train.Checkpoints;
 import org.siftfunnel.model.train.RunEnvironment;
 import org.siftfunnel.model.train.Setting;
@@ -410,7 +412,19 @@ public final class Evaluation {
     /** The defense's inference-time perturbation with its own random source for one stage. */
     private UnaryOperator<Tensor> perturbation(Entry e, long seed, String stage) {
         RandomSource rng = new RandomSource(Philox.draw2(seed, (e.name() + "/" + stage).hashCode()));
-        return z -> e.instance().perturb(z, rng);
+        WireDType wire = WireDType.parse(eval.wireDtype);
+        if (wire == WireDType.FLOAT32) {
+            return z -> e.instance().perturb(z, rng);
+        }
+        // What the cloud (and an eavesdropper) receives: z after the defense, then through the
+        // wire dtype, one message per batch as EdgeClient sends it.
+        return z -> {
+            Tensor p = e.instance().perturb(z, rng);
+            Tensor received = Tensor.of(p.backend(), WireFormat.roundTrip(p.toArray(), wire), p.shape());
+            // Straight through for any caller that differentiates: the values are received's,
+            // the gradient is the identity's.
+            return p.requiresGrad() ? p.add(received.sub(p.detach())) : received;
+        };
     }
 
     private Map<String, Object> evaluateEntry(Entry e, long seed, Trained t, EvaluationClassifier classifier, long undefendedMacs)

@@ -14,6 +14,7 @@ import org.siftfunnel.model.attack.SelectionRule;
 import org.siftfunnel.model.defense.Defenses;
 import org.siftfunnel.model.defense.Sweep;
 import org.siftfunnel.model.mine.MineRunSettings;
+import org.siftfunnel.model.runtime.wire.WireDType;
 
 /**
  * Every setting of an evaluation besides the training settings of its models: which defenses
@@ -51,6 +52,12 @@ public final class EvaluationSettings {
     public int featureImages = 1024;
     public int classifierEpochs = 10;
     public int latencyRuns = 300;
+    /**
+     * The dtype the features travel in (docs/wire-format.md): every stage that sees z (accuracy,
+     * features, MINE, attacks) sees it after a round trip through this dtype, as the cloud and an
+     * eavesdropper would. float32 leaves z unchanged.
+     */
+    public String wireDtype = "float32";
 
     public static final List<Item> ITEMS = List.of(
             item("defenses", "LIST", "comma-separated defenses to evaluate (see docs/defenses.md)", t -> String.join(",", t.defenses),
@@ -96,7 +103,9 @@ public final class EvaluationSettings {
             item("classifier-epochs", "N", "epochs of the evaluation classifier that scores attack accuracy", t -> t.classifierEpochs,
                     (t, v) -> t.classifierEpochs = positive("classifier-epochs", v)),
             item("latency-runs", "N", "timed single-image edge runs per defense (median reported)", t -> t.latencyRuns,
-                    (t, v) -> t.latencyRuns = positive("latency-runs", v)));
+                    (t, v) -> t.latencyRuns = positive("latency-runs", v)),
+            item("wire-dtype", "DTYPE", "dtype z travels in: float32, float16 or int8 (every stage sees z after that round trip)",
+                    t -> t.wireDtype, (t, v) -> t.wireDtype = WireDType.parse(v).label()));
 
     private static Item item(String name, String valueName, String help, Function<EvaluationSettings, Object> g,
                              BiConsumer<EvaluationSettings, String> s) {

@@ -2,6 +2,7 @@ package org.siftfunnel.model.evaluate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -211,6 +212,27 @@ class EvaluationTest {
         double chosen = ((Number) ((Map<String, Object>) noise.get("sweep_choice")).get("value")).doubleValue();
         assertEquals(Map.of("sigma", chosen), noise.get("params"));
         assertTrue(Files.isRegularFile(dir.resolve("recon/noise-sigma-0.1/blackbox.safetensors")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void featuresCanBeEvaluatedAfterTheWireDtypesRoundTrip(@TempDir Path dir) throws IOException {
+        EvaluationSettings plain = tinyEvaluation("none", "blackbox");
+        plain.set("mine", "off");
+        Map<String, Object> f32 = evaluation(dir.resolve("f32"), plain).run();
+        EvaluationSettings int8 = tinyEvaluation("none", "blackbox");
+        int8.set("mine", "off");
+        int8.set("wire-dtype", "int8");
+        Map<String, Object> q8 = evaluation(dir.resolve("int8"), int8).run();
+        assertTrue(q8.get("settings").toString().contains("int8"), "the dtype is recorded: " + q8.get("settings"));
+        Map<String, Object> a = (Map<String, Object>) ((Map<String, Object>) f32.get("defenses")).get("none");
+        Map<String, Object> b = (Map<String, Object>) ((Map<String, Object>) q8.get("defenses")).get("none");
+        double dcorPlain = ((Number) a.get("dcor_xz")).doubleValue();
+        double dcorInt8 = ((Number) b.get("dcor_xz")).doubleValue();
+        // Same seed, same trained model: only the 8-bit round trip of z differs, which moves
+        // dCor(x, z) a little and not a lot.
+        assertNotEquals(dcorPlain, dcorInt8, "int8 features must differ from float32 ones");
+        assertEquals(dcorPlain, dcorInt8, 0.05);
     }
 
     @Test
