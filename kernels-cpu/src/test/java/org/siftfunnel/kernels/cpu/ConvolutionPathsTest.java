@@ -1,17 +1,13 @@
 package org.siftfunnel.kernels.cpu;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.siftfunnel.engine.backend.Backend;
-import org.siftfunnel.engine.backend.BackendPair;
-import org.siftfunnel.engine.backend.BackendPair.Twin;
 import org.siftfunnel.engine.backend.ConvGeometry;
-import org.siftfunnel.engine.backend.reference.ReferenceBackend;
 import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /**
@@ -87,34 +83,6 @@ class ConvolutionPathsTest {
     @ParameterizedTest(name = "{0} on {2}")
     @MethodSource("geometries")
     void forwardAndBothGradientsMatchTheReference(String name, ConvGeometry g, Backend backend) {
-        BackendPair pair = new BackendPair(new ReferenceBackend(), backend, TOLERANCE);
-        SplittableRandom r = new SplittableRandom(name.hashCode());
-        int xSize = g.batch() * g.inChannels() * g.inH() * g.inW();
-        int wSize = g.outChannels() * g.inChannels() * g.kH() * g.kW();
-        int ySize = g.batch() * g.outChannels() * g.outH() * g.outW();
-        Twin x = pair.upload(uniform(r, xSize));
-        Twin w = pair.upload(uniform(r, wSize));
-        Twin bias = pair.upload(uniform(r, g.outChannels()));
-        Twin gy = pair.upload(uniform(r, ySize));
-
-        Twin y = pair.filled(ySize, Float.NaN);
-        pair.run((b, s) -> b.conv2d(s.of(x), s.of(w), s.of(bias), s.of(y), g));
-        pair.assertClose("conv2d " + name, y);
-
-        Twin gx = pair.filled(xSize, Float.NaN);
-        pair.run((b, s) -> b.conv2dBackwardInput(s.of(gy), s.of(w), s.of(gx), g));
-        pair.assertClose("conv2dBackwardInput " + name, gx);
-
-        Twin gw = pair.filled(wSize, Float.NaN);
-        pair.run((b, s) -> b.conv2dBackwardWeight(s.of(x), s.of(gy), s.of(gw), g));
-        pair.assertClose("conv2dBackwardWeight " + name, gw);
-    }
-
-    private static float[] uniform(SplittableRandom r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextDouble(-1, 1);
-        }
-        return v;
+        ConvolutionChecks.assertMatchesReference(name, g, backend, TOLERANCE);
     }
 }

@@ -1,12 +1,10 @@
 package org.siftfunnel.kernels.cpu;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -14,10 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.siftfunnel.engine.backend.Backend;
-import org.siftfunnel.engine.backend.BackendPair;
-import org.siftfunnel.engine.backend.BackendPair.Twin;
 import org.siftfunnel.engine.backend.ConvGeometry;
-import org.siftfunnel.engine.backend.reference.ReferenceBackend;
 import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /**
@@ -81,76 +76,12 @@ class WinogradConvolutionTest {
     @MethodSource("geometries")
     void forwardAndBothGradientsMatchTheReference(String name, ConvGeometry g, Backend backend) {
         assertTrue(WinogradConvolution.applies(g), name + " must take the Winograd path");
-        BackendPair pair = new BackendPair(new ReferenceBackend(), backend, TOLERANCE);
-        SplittableRandom r = new SplittableRandom(name.hashCode());
-        int xSize = g.batch() * g.inChannels() * g.inH() * g.inW();
-        int wSize = g.outChannels() * g.inChannels() * g.kH() * g.kW();
-        int ySize = g.batch() * g.outChannels() * g.outH() * g.outW();
-        Twin x = pair.upload(uniform(r, xSize));
-        Twin w = pair.upload(uniform(r, wSize));
-        Twin bias = pair.upload(uniform(r, g.outChannels()));
-        Twin gy = pair.upload(uniform(r, ySize));
-
-        Twin y = pair.filled(ySize, Float.NaN);
-        pair.run((b, s) -> b.conv2d(s.of(x), s.of(w), s.of(bias), s.of(y), g));
-        pair.assertClose("conv2d " + name, y);
-
-        Twin gx = pair.filled(xSize, Float.NaN);
-        pair.run((b, s) -> b.conv2dBackwardInput(s.of(gy), s.of(w), s.of(gx), g));
-        pair.assertClose("conv2dBackwardInput " + name, gx);
-
-        Twin gw = pair.filled(wSize, Float.NaN);
-        pair.run((b, s) -> b.conv2dBackwardWeight(s.of(x), s.of(gy), s.of(gw), g));
-        pair.assertClose("conv2dBackwardWeight " + name, gw);
+        ConvolutionChecks.assertMatchesReference(name, g, backend, TOLERANCE);
     }
 
     @Test
     void repeatedCallsGiveTheSameBits() {
         ConvGeometry g = conv(8, 64, 8, 8, 96, 3, 1);
-        Backend cpu = new CpuBackend(2, VectorWidth.AUTO);
-        SplittableRandom r = new SplittableRandom(7);
-        var x = cpu.upload(uniform(r, g.batch() * g.inChannels() * g.inH() * g.inW()));
-        var w = cpu.upload(uniform(r, g.outChannels() * g.inChannels() * g.kH() * g.kW()));
-        var gy = cpu.upload(uniform(r, g.batch() * g.outChannels() * g.outH() * g.outW()));
-        float[][] runs = new float[3][];
-        for (int i = 0; i < runs.length; i++) {
-            var y = cpu.allocate(g.batch() * g.outChannels() * g.outH() * g.outW());
-            var gx = cpu.allocate(g.batch() * g.inChannels() * g.inH() * g.inW());
-            var gw = cpu.allocate(g.outChannels() * g.inChannels() * g.kH() * g.kW());
-            cpu.conv2d(x, w, null, y, g);
-            cpu.conv2dBackwardInput(gy, w, gx, g);
-            cpu.conv2dBackwardWeight(x, gy, gw, g);
-            runs[i] = concat(read(cpu, y), read(cpu, gx), read(cpu, gw));
-        }
-        assertArrayEquals(runs[0], runs[1]);
-        assertArrayEquals(runs[0], runs[2]);
-    }
-
-    private static float[] read(Backend be, org.siftfunnel.engine.backend.DeviceBuffer b) {
-        float[] v = new float[b.size()];
-        be.download(b, 0, v, 0, v.length);
-        return v;
-    }
-
-    private static float[] concat(float[]... parts) {
-        int n = 0;
-        for (float[] p : parts) {
-            n += p.length;
-        }
-        float[] all = new float[n];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
-    }
-
-    private static float[] uniform(SplittableRandom r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) r.nextDouble(-1, 1);
-        }
-        return v;
+        ConvolutionChecks.assertRepeatable(g, new CpuBackend(2, VectorWidth.AUTO));
     }
 }
