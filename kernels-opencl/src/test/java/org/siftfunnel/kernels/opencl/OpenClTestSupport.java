@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The OpenCL backend shared by the tests, on the first device. Without OpenCL the tests are
+ * The OpenCL backend shared by the tests, on the first device (or the one the system property
+ * {@code siftfunnel.opencl.test.device} names, in {@code OpenClBackend.create}'s terms, e.g.
+ * {@code nvidia} on a machine with both PoCL and a GPU). Without OpenCL the tests are
  * skipped on a developer's machine but fail in CI ({@code CI=true}), which installs PoCL so
  * that they always run there.
  */
@@ -23,7 +25,7 @@ final class OpenClTestSupport {
             assumeTrue(false, "skipped, OpenCL is unavailable: " + reason);
         }
         if (backend == null) {
-            backend = OpenClBackend.create("0");
+            backend = OpenClBackend.create(System.getProperty("siftfunnel.opencl.test.device", "0"));
         }
         return backend;
     }
