@@ -141,7 +141,12 @@ public final class EvaluationSettings {
                 e.latencyRuns = 200;
             }
             case "default" -> {
-                e.mineEpochs = 20;
+                // MINE's conv critic costs about 100 M MACs per sample on a 128-channel z at 32×32
+                // (1.5 s per step of 2×128 samples on 2 cores): 20 epochs on all 10,000 images took
+                // 40 min per estimator and defense. 10 epochs on 2,000 images (160 steps) keep a
+                // 3-seed evaluation within hours (docs/evaluation.md).
+                e.mineEpochs = 10;
+                e.mineTrainLimit = 2000;
                 e.mineEvalLimit = 1000;
                 e.decoderEpochs = 30;
                 e.inversionIterations = 500;
