@@ -146,23 +146,12 @@ public final class Sgemm {
             }
             return;
         }
-        Product[] products = new Product[batch];
-        for (int t = 0; t < batch; t++) {
-            int ao = aOff + t * aBatchStride;
-            int bo = bOff + t * bBatchStride;
-            int co = cOff + t * cBatchStride;
-            Product p = new Product(m, n, k, alpha,
-                    a, ao, transA ? 1 : k, transA ? m : 1,
-                    b, bo, transB ? 1 : n, transB ? k : 1,
-                    beta, c, co, n);
-            // A single column of C is also a single row of Cᵀ = op(B)ᵀ·op(A)ᵀ, which the
-            // row-oriented kernels handle far better (vectors along m instead of one padded lane).
-            products[t] = n == 1 && m > 1 ? p.transposedColumn() : p;
-        }
-        long macs = products[0].macs();
+        long macs = (long) m * n * k;
         if (threads == 1 || macs * batch < parallelMinMacs) {
-            for (Product p : products) {
-                multiply(p);
+            Product p = Workspace.current().whole;
+            for (int t = 0; t < batch; t++) {
+                multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                        beta, c, cOff, cBatchStride));
             }
             return;
         }
@@ -171,13 +160,21 @@ public final class Sgemm {
         if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
             int parts = Math.min(threads, batch);
             WorkerPool.run(threads, parts, q -> {
+                Product p = Workspace.current().whole;
                 for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
-                    multiply(products[t]);
+                    multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                            beta, c, cOff, cBatchStride));
                 }
             });
         } else {
-            for (Product p : products) {
-                if (p.macs() >= parallelMinMacs) {
+            // Not this thread's workspace descriptor: other threads read p while this one waits
+            // for them, and a fork-join thread that waits may run another call's task, which
+            // would refill its workspace's descriptors. One small object per large product.
+            Product p = new Product();
+            for (int t = 0; t < batch; t++) {
+                entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                        beta, c, cOff, cBatchStride);
+                if (macs >= parallelMinMacs) {
                     multiplySplit(p);
                 } else {
                     multiply(p);
@@ -186,7 +183,19 @@ public final class Sgemm {
         }
     }
 
-    /** One product on the calling thread. */
+    /** Fills {@code p} with batch entry {@code t} of a batched call; returns it. */
+    private static Product entry(Product p, int t, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int aBatchStride, float[] b, int bOff, int bBatchStride,
+                                 float beta, float[] c, int cOff, int cBatchStride) {
+        p.set(m, n, k, alpha,
+                a, aOff + t * aBatchStride, transA ? 1 : k, transA ? m : 1,
+                b, bOff + t * bBatchStride, transB ? 1 : n, transB ? k : 1,
+                beta, c, cOff + t * cBatchStride, n);
+        // A single column of C is also a single row of Cᵀ = op(B)ᵀ·op(A)ᵀ, which the
+        // row-oriented kernels handle far better (vectors along m instead of one padded lane).
+        return n == 1 && m > 1 ? p.transposeColumn() : p;
+    }
+
     private void multiply(Product p) {
         Path path = choosePath(p);
         switch (path) {
@@ -221,7 +230,8 @@ public final class Sgemm {
             int lo = Math.min(extent, (int) ((long) q * units / parts) * align);
             int hi = Math.min(extent, (int) ((long) (q + 1) * units / parts) * align);
             if (lo < hi) {
-                multiply(byColumns ? p.columns(lo, hi) : p.rows(lo, hi));
+                Product part = Workspace.current().part;
+                multiply(byColumns ? p.columnsInto(part, lo, hi) : p.rowsInto(part, lo, hi));
             }
         });
     }
@@ -287,30 +297,41 @@ public final class Sgemm {
             throw new IllegalArgumentException("gemm: sizes must be non-negative, got batch=" + batch
                     + " m=" + m + " n=" + n + " k=" + k);
         }
-        String shapes = "gemm(batch=" + batch + ", m=" + m + ", n=" + n + ", k=" + k
-                + ", transA=" + transA + ", transB=" + transB + ")";
-        checkOperand(shapes, "A", transA ? k + "x" + m : m + "x" + k, a, aOff, aBatchStride, (long) m * k, batch);
-        checkOperand(shapes, "B", transB ? n + "x" + k : k + "x" + n, b, bOff, bBatchStride, (long) k * n, batch);
-        checkOperand(shapes, "C", m + "x" + n, c, cOff, cBatchStride, (long) m * n, batch);
+        checkOperand(transA, transB, batch, m, n, k, "A", a, aOff, aBatchStride, (long) m * k);
+        checkOperand(transA, transB, batch, m, n, k, "B", b, bOff, bBatchStride, (long) k * n);
+        checkOperand(transA, transB, batch, m, n, k, "C", c, cOff, cBatchStride, (long) m * n);
     }
 
-    private static void checkOperand(String shapes, String name, String stored, float[] array, int off,
-                                     int batchStride, long size, int batch) {
+    /** The call's shapes for an error message (built only when there is an error: a GEMM call allocates nothing). */
+    private static String shapes(boolean transA, boolean transB, int batch, int m, int n, int k) {
+        return "gemm(batch=" + batch + ", m=" + m + ", n=" + n + ", k=" + k + ", transA=" + transA + ", transB=" + transB + ")";
+    }
+
+    private static String stored(boolean transA, boolean transB, int m, int n, int k, String name) {
+        return switch (name) {
+            case "A" -> transA ? k + "x" + m : m + "x" + k;
+            case "B" -> transB ? n + "x" + k : k + "x" + n;
+            default -> m + "x" + n;
+        };
+    }
+
+    private static void checkOperand(boolean transA, boolean transB, int batch, int m, int n, int k, String name,
+                                     float[] array, int off, int batchStride, long size) {
         if (array == null) {
-            throw new IllegalArgumentException(shapes + ": " + name + " must not be null");
+            throw new IllegalArgumentException(shapes(transA, transB, batch, m, n, k) + ": " + name + " must not be null");
         }
         if (off < 0 || batchStride < 0) {
-            throw new IllegalArgumentException(shapes + ": " + name + " offset and batch stride must be non-negative, got offset="
-                    + off + " stride=" + batchStride);
+            throw new IllegalArgumentException(shapes(transA, transB, batch, m, n, k) + ": " + name
+                    + " offset and batch stride must be non-negative, got offset=" + off + " stride=" + batchStride);
         }
         if (batch == 0 || size == 0) {
             return;
         }
         long end = off + (long) (batch - 1) * batchStride + size;
         if (end > array.length) {
-            throw new IllegalArgumentException(shapes + ": " + name + " (" + batch + " x " + stored
-                    + ", offset " + off + ", batch stride " + batchStride + ") needs " + end
-                    + " floats but its array has " + array.length);
+            throw new IllegalArgumentException(shapes(transA, transB, batch, m, n, k) + ": " + name + " (" + batch + " x "
+                    + stored(transA, transB, m, n, k, name) + ", offset " + off + ", batch stride " + batchStride + ") needs "
+                    + end + " floats but its array has " + array.length);
         }
     }
 }

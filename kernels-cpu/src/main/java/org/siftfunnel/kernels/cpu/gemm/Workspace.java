@@ -11,6 +11,10 @@ final class Workspace {
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
     private float[] tile = new float[0];
+    /** The product this thread was asked for (or one batch entry of it). */
+    final Product whole = new Product();
+    /** The block of rows or columns of a product this thread computes. */
+    final Product part = new Product();
 
     /** The calling thread's workspace. */
     static Workspace current() {
