@@ -139,7 +139,24 @@ public final class ConvQuickBench {
         return new Result(layer, ms[0], ms[rounds / 2], bestCpu);
     }
 
+    static final String USAGE = "usage: ConvQuickBench [--image-size PX] [--batch N] [--threads T] [--device cpu|reference]"
+            + " [--rounds R] [--warmup-ms MS] [--layer NAME] [--separate true|false]";
+
     public static void main(String[] args) {
+        if (java.util.List.of(args).contains("--help") || java.util.List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) {
         int size = 64;
         int batch = 64;
         int threads = org.siftfunnel.kernels.cpu.gemm.Sgemm.defaultThreads();

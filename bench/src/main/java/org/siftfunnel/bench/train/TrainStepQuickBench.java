@@ -76,7 +76,24 @@ public final class TrainStepQuickBench {
         return 0;
     }
 
+    static final String USAGE = "usage: TrainStepQuickBench [--model siftfunnel|cnn] [--image-size PX] [--batch N]"
+            + " [--threads T] [--device cpu|reference|opencl[:Q]] [--steps N] [--warmup N]";
+
     public static void main(String[] args) {
+        if (java.util.List.of(args).contains("--help") || java.util.List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) {
         String model = "siftfunnel";
         int imageSize = 32;
         int batch = 64;
