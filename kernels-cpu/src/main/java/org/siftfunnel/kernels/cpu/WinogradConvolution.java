@@ -340,11 +340,14 @@ final class WinogradConvolution {
         Sgemm gemm = parts == 1 ? parallelGemm : serialGemm;
         int perImage = XI * (c + k) * p.tiles();
         int size = group(perImage, (batch + parts - 1) / parts);
-        float[][] sums = new float[parts][];
+        int accFloats = XI * stride(k * c);
+        // One accumulator per part, owned by this call's thread (which waits while the parts fill
+        // them). Not the running thread's workspace: one pool thread may run several parts of a
+        // call, which would then share one array, the later part overwriting the earlier's sums.
+        float[][] sums = ConvWorkspace.current().partials(parts, accFloats);
         parallel.forParts(parts, batch, (part, from, to) -> {
             ConvWorkspace ws = ConvWorkspace.current();
-            float[] acc = ws.accumulators(XI * stride(k * c));
-            sums[part] = acc;
+            float[] acc = sums[part];
             boolean[] started = new boolean[1];
             groups(from, to, size, (first, count) -> {
                 int t = count * p.tiles();
@@ -357,14 +360,14 @@ final class WinogradConvolution {
                 started[0] = true;
             });
             if (!started[0]) {
-                java.util.Arrays.fill(acc, 0, XI * stride(k * c), 0f);
+                java.util.Arrays.fill(acc, 0, accFloats, 0f);
             }
         });
         // Fixed order over the parts, then gw = Gᵀ·W·G per (k, c).
         float[] total = sums[0];
         for (int q = 1; q < parts; q++) {
             float[] s = sums[q];
-            for (int i = 0; i < XI * stride(k * c); i++) {
+            for (int i = 0; i < accFloats; i++) {
                 total[i] += s[i];
             }
         }
