@@ -29,8 +29,8 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * tiles fit a per-thread budget, so that each GEMM is long enough to amortise the packing of
  * its weight matrix; batches of at least as many images as threads are split over the images
  * (each thread with a single-threaded GEMM), a smaller batch runs on the threaded GEMM. The
- * weight gradient sums per-thread partial products in a fixed order, so results are the same
- * from run to run.
+ * weight gradient sums per-part partial products (arrays of the calling thread, one per part)
+ * in part order, so results are the same from run to run for a given thread count.
  */
 final class WinogradConvolution {
 
