@@ -2,9 +2,12 @@ package org.siftfunnel.kernels.cpu;
 
 /**
  * Per-thread scratch arrays of the convolution kernels, grown on demand and kept, so that
- * steady-state training allocates nothing per call. {@link #columns} and {@link #tile} are
- * used only by work running on the owning thread; {@link #partials} only by a call that the
- * owning thread makes (other threads write into it while that call waits for them).
+ * steady-state training allocates nothing per call. {@link #columns}, {@link #tile} and
+ * {@link #accumulators} are used only by work running on the owning thread, and only within
+ * one part of a split: a pool thread may run several parts of one call in turn, so a result
+ * that outlives its part never goes here. {@link #partials} and {@link #weights} belong to a
+ * call that the owning thread makes (other threads write or read them while that call waits
+ * for them); per-part results go into {@link #partials}, indexed by the part.
  */
 final class ConvWorkspace {
 
@@ -37,7 +40,7 @@ final class ConvWorkspace {
         return tile;
     }
 
-    /** Vector accumulators of a direct convolution's weight gradient, at least {@code size} floats. */
+    /** Vector accumulators of one part of a direct convolution's weight gradient, at least {@code size} floats. */
     float[] accumulators(int size) {
         if (accumulators.length < size) {
             accumulators = new float[size];

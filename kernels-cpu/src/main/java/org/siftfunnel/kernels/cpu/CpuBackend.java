@@ -90,6 +90,15 @@ public final class CpuBackend implements Backend {
 
     /** Test hook: {@code maxColumnFloats} caps one thread's im2col tile, to exercise the tiled path. */
     CpuBackend(int threads, VectorWidth width, int maxColumnFloats) {
+        this(threads, width, maxColumnFloats, Parallel.Schedule.POOL);
+    }
+
+    /**
+     * Test hook: {@code schedule} {@link Parallel.Schedule#ONE_THREAD} runs every part of every
+     * split (planned for {@code threads}) on the calling thread, the worst case of the pool's
+     * scheduling, to catch kernels that keep a part's result in a per-thread buffer.
+     */
+    CpuBackend(int threads, VectorWidth width, int maxColumnFloats, Parallel.Schedule schedule) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be >= 1, got " + threads);
         }
@@ -102,7 +111,7 @@ public final class CpuBackend implements Backend {
         // Whatever made the element kernels scalar (no Vector API, a forced width) applies to GEMM too,
         // and keeps the GEMM from printing a second warning about a missing module.
         VectorWidth gemmWidth = kernels.vectorBits() == 0 ? VectorWidth.SCALAR : width;
-        this.parallel = new Parallel(threads);
+        this.parallel = new Parallel(threads, schedule);
         this.gemm = new Sgemm(threads, gemmWidth);
         this.convolution = new Convolution(parallel, new Sgemm(1, gemmWidth), gemm, kernels, maxColumnFloats);
         this.pooling = new Pooling(parallel);
@@ -121,7 +130,8 @@ public final class CpuBackend implements Backend {
         int bits = kernels.vectorBits();
         String simd = bits == 0 ? "scalar" + (requestedWidth == VectorWidth.SCALAR ? "" : " (no Vector API)")
                 : bits + "-bit SIMD (Vector API)";
-        return NAME + ": " + simd + ", " + threads + (threads == 1 ? " thread" : " threads");
+        return NAME + ": " + simd + ", " + threads + (threads == 1 ? " thread" : " threads")
+                + (parallel.schedule() == Parallel.Schedule.ONE_THREAD ? " (every part on one thread)" : "");
     }
 
     /** Threads this backend splits work over. */

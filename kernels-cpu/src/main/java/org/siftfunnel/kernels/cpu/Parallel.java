@@ -13,6 +13,15 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *
  * <p>Work below {@link #MIN_PARALLEL_WORK} units runs on the caller: handing it to another
  * thread costs more than it saves. The caller always runs the first part itself.
+ *
+ * <p>Which thread runs the other parts is up to the pool: a pool thread that is free first takes
+ * the next queued part, so one thread may run several parts of a call one after another (with
+ * three or more parts; with two there is only one queued part). So a part may keep data in its
+ * thread's scratch buffers
+ * ({@link ConvWorkspace}) only while it runs; anything the call reads after the parts are done
+ * (per-part partial sums) must be indexed by the part, never by the thread.
+ * {@link Schedule#ONE_THREAD} makes the worst case of this, every part on one thread,
+ * reproducible for tests.
  */
 final class Parallel {
 
@@ -23,7 +32,20 @@ final class Parallel {
 
     private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
 
+    /** How {@link #forParts} hands out the parts of a call. */
+    enum Schedule {
+        /** Part 0 on the calling thread, the others on the shared pool: what the backend uses. */
+        POOL,
+        /**
+         * Every part on the calling thread, one after another in part order: a schedule the pool
+         * may also produce, made deterministic so that tests catch a kernel whose parts share
+         * per-thread buffers.
+         */
+        ONE_THREAD
+    }
+
     private final int threads;
+    private final Schedule schedule;
 
     /** A body over one contiguous chunk [from, to) of the items. */
     @FunctionalInterface
@@ -38,14 +60,23 @@ final class Parallel {
     }
 
     Parallel(int threads) {
+        this(threads, Schedule.POOL);
+    }
+
+    Parallel(int threads, Schedule schedule) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
     }
 
     int threads() {
         return threads;
+    }
+
+    Schedule schedule() {
+        return schedule;
     }
 
     /** How many parts {@link #forParts} will use for {@code n} items of {@code workPerItem} each. */
@@ -72,6 +103,12 @@ final class Parallel {
             return;
         }
         int[] bounds = split(n, parts);
+        if (schedule == Schedule.ONE_THREAD) {
+            for (int q = 0; q < parts; q++) {
+                body.run(q, bounds[q], bounds[q + 1]);
+            }
+            return;
+        }
         ForkJoinPool pool = POOLS.computeIfAbsent(threads, Parallel::newPool);
         ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
         for (int q = 1; q < parts; q++) {

@@ -27,9 +27,10 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * with the weights transposed (input and output channels swapped) and flipped (tap (ky, kx) ↔
  * (kH−1−ky, kW−1−kx)). The gradient to the weight, a sum over the batch and the pixels, goes
  * through {@link ArrayKernels#convWeightTile}: 4 output channels × 4 taps of vector
- * accumulators summed over the positions of a chunk of images, kept per lane in a per-thread
- * array across chunks, and summed across the lanes (then across the threads' parts, in
- * double) in a fixed order at the end, so results are the same from run to run. Rows that end
+ * accumulators summed over the positions of a chunk of images, kept per lane in the running
+ * thread's array across the chunks of its part, and summed across the lanes into the part's own
+ * sums (then across the parts, in double) in a fixed order, so results are the same from run
+ * to run. Rows that end
  * in a partial vector are handled by copying gy at a pitch of whole vectors, zero past the row
  * end, so that the surplus lanes add nothing.
  *

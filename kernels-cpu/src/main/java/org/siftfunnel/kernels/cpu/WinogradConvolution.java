@@ -29,8 +29,8 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * tiles fit a per-thread budget, so that each GEMM is long enough to amortise the packing of
  * its weight matrix; batches of at least as many images as threads are split over the images
  * (each thread with a single-threaded GEMM), a smaller batch runs on the threaded GEMM. The
- * weight gradient sums per-thread partial products in a fixed order, so results are the same
- * from run to run.
+ * weight gradient sums per-part partial products (arrays of the calling thread, one per part)
+ * in part order, so results are the same from run to run for a given thread count.
  */
 final class WinogradConvolution {
 
@@ -340,11 +340,14 @@ final class WinogradConvolution {
         Sgemm gemm = parts == 1 ? parallelGemm : serialGemm;
         int perImage = XI * (c + k) * p.tiles();
         int size = group(perImage, (batch + parts - 1) / parts);
-        float[][] sums = new float[parts][];
+        int accFloats = XI * stride(k * c);
+        // One accumulator per part, owned by this call's thread (which waits while the parts fill
+        // them). Not the running thread's workspace: one pool thread may run several parts of a
+        // call, which would then share one array, the later part overwriting the earlier's sums.
+        float[][] sums = ConvWorkspace.current().partials(parts, accFloats);
         parallel.forParts(parts, batch, (part, from, to) -> {
             ConvWorkspace ws = ConvWorkspace.current();
-            float[] acc = ws.accumulators(XI * stride(k * c));
-            sums[part] = acc;
+            float[] acc = sums[part];
             boolean[] started = new boolean[1];
             groups(from, to, size, (first, count) -> {
                 int t = count * p.tiles();
@@ -357,14 +360,14 @@ final class WinogradConvolution {
                 started[0] = true;
             });
             if (!started[0]) {
-                java.util.Arrays.fill(acc, 0, XI * stride(k * c), 0f);
+                java.util.Arrays.fill(acc, 0, accFloats, 0f);
             }
         });
         // Fixed order over the parts, then gw = Gᵀ·W·G per (k, c).
         float[] total = sums[0];
         for (int q = 1; q < parts; q++) {
             float[] s = sums[q];
-            for (int i = 0; i < XI * stride(k * c); i++) {
+            for (int i = 0; i < accFloats; i++) {
                 total[i] += s[i];
             }
         }

@@ -11,5 +11,12 @@
  * {@code Indexing} hold the operation families that need more than a flat loop. Only
  * {@code VectorArrayKernels} names {@code jdk.incubator.vector}, so the backend still loads,
  * and runs scalar, on a JVM without that module.
+ *
+ * <p>Threads: {@code Parallel} splits work into parts that depend only on the sizes and the
+ * thread count, and any pool thread may run any part (one thread possibly several parts of a
+ * call), so per-part results are indexed by part and combined in part order. A given thread
+ * count and SIMD width therefore gives the same bits from run to run; different thread counts
+ * agree to float rounding only where a sum is split over parts (convolution weight gradients,
+ * single long rows reduced by several threads, some GEMM shapes).
  */
 package org.siftfunnel.kernels.cpu;

@@ -16,8 +16,9 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * the 1×1 shortcut, groups of images sharing one GEMM (column limits that make groups of
  * uneven sizes, 1×1 convolutions on small planes through copies), the direct path of
  * convolutions with few output channels (attention gates), and im2col in pixel tiles (a
- * tile limit far below the image forces tiles that start and end mid-row). Every output is pre-filled with NaN, so an element a path
- * forgets to write fails.
+ * tile limit far below the image forces tiles that start and end mid-row), on 1, 2, 3 and 16
+ * threads and with every part of a 5-way split on one thread. Every output is pre-filled with
+ * NaN, so an element a path forgets to write fails.
  */
 class ConvolutionPathsTest {
 
@@ -30,7 +31,12 @@ class ConvolutionPathsTest {
             new CpuBackend(2, VectorWidth.AUTO, 300),
             new CpuBackend(2, VectorWidth.AUTO, 5000),
             new CpuBackend(1, VectorWidth.AUTO, 20000),
-            new CpuBackend(1, VectorWidth.SCALAR, 1000));
+            new CpuBackend(1, VectorWidth.SCALAR, 1000),
+            // Odd and high thread counts (uneven splits; one pool thread may run several parts),
+            // and every part of a 5-way split on one thread.
+            new CpuBackend(3, VectorWidth.AUTO),
+            new CpuBackend(16, VectorWidth.AUTO),
+            new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
 
     private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int stride, int pad, int dilation) {
         int oh = ConvGeometry.outputSize(h, kernel, stride, pad, dilation);
@@ -76,7 +82,10 @@ class ConvolutionPathsTest {
                 Arguments.of("direct 3->4 5x5 pad 2, 8 images", conv(8, 3, 10, 7, 4, 5, 1, 2, 1)),
                 Arguments.of("direct 2->1 7x7 pad 3 on a 4x4 image", conv(2, 2, 4, 4, 1, 7, 1, 3, 1)),
                 Arguments.of("direct 6->2 1x1", conv(5, 6, 6, 9, 2, 1, 1, 0, 1)),
-                Arguments.of("direct 2->1 7x7 pad 3, 64 images of 16x8", conv(64, 2, 16, 8, 1, 7, 1, 3, 1)));
+                Arguments.of("direct 2->1 7x7 pad 3, 64 images of 16x8", conv(64, 2, 16, 8, 1, 7, 1, 3, 1)),
+                Arguments.of("3x3 pad 1, 50 images of 8x8 (split over 16 threads)", conv(50, 20, 8, 8, 24, 3, 1, 1, 1)),
+                Arguments.of("1x1 on 16x16, 48 images (pointwise split over 16 threads)", conv(48, 24, 16, 16, 16, 1, 1, 0, 1)),
+                Arguments.of("convT 4x4 stride 2 pad 1, 34 images", transposed(34, 24, 4, 4, 12, 4, 2, 1, 0)));
         return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
     }
 

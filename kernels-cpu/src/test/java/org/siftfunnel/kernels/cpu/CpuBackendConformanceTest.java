@@ -8,7 +8,11 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 /**
  * The engine's backend conformance suite on the cpu backend, at every SIMD width (a width
  * wider than the hardware still runs, through the Vector API's Java fallback) and the scalar
- * kernels, each single-threaded and with two threads.
+ * kernels, each single-threaded and with two threads; at the hardware's width also with an odd
+ * (3) and a high (16) thread count, which split work into uneven parts and, with more parts
+ * than cores, let one pool thread run several parts of a call, and with every part of a
+ * 5-way split run on one thread ({@link Parallel.Schedule#ONE_THREAD}), which does that
+ * deterministically.
  */
 class CpuBackendConformanceTest {
 
@@ -20,10 +24,14 @@ class CpuBackendConformanceTest {
 
         abstract VectorWidth width();
 
+        Parallel.Schedule schedule() {
+            return Parallel.Schedule.POOL;
+        }
+
         @Override
         protected Backend backendUnderTest() {
             if (backend == null) {
-                backend = new CpuBackend(threads(), width());
+                backend = new CpuBackend(threads(), width(), Convolution.DEFAULT_MAX_COLUMN_FLOATS, schedule());
             }
             return backend;
         }
@@ -75,5 +83,25 @@ class CpuBackendConformanceTest {
     class ScalarTwoThreads extends Configuration {
         int threads() { return 2; }
         VectorWidth width() { return VectorWidth.SCALAR; }
+    }
+
+    @Nested
+    class AutoThreeThreads extends Configuration {
+        int threads() { return 3; }
+        VectorWidth width() { return VectorWidth.AUTO; }
+    }
+
+    @Nested
+    class AutoSixteenThreads extends Configuration {
+        int threads() { return 16; }
+        VectorWidth width() { return VectorWidth.AUTO; }
+    }
+
+    @Nested
+    class AutoFivePartsOnOneThread extends Configuration {
+        int threads() { return 5; }
+        VectorWidth width() { return VectorWidth.AUTO; }
+        @Override
+        Parallel.Schedule schedule() { return Parallel.Schedule.ONE_THREAD; }
     }
 }

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.siftfunnel.engine.backend.AdamConfig;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.BackendPair;
@@ -25,16 +29,46 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * threshold), and the cases where the split itself could change a result: long single-row
  * reductions combined from per-thread partials, broadcasts split mid-pattern, random fills
  * whose counters must not depend on the split, and data far from zero where naive float
- * accumulation would lose digits.
+ * accumulation would lose digits. Each on 2 threads, an odd (3) and a high (16) count (uneven
+ * parts; more parts than cores, so one pool thread may run several parts of a call), and a
+ * 5-way split with every part on one thread.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("splits")
 class ParallelPathsTest {
 
     private static final Backend ONE = new CpuBackend(1, VectorWidth.AUTO);
-    private static final Backend TWO = new CpuBackend(2, VectorWidth.AUTO);
-    private static final Backend SCALAR_TWO = new CpuBackend(2, VectorWidth.SCALAR);
 
-    private static BackendPair pair(Backend tested, double tolerance) {
-        return new BackendPair(new ReferenceBackend(), tested, tolerance);
+    /** A thread count and how the parts are scheduled. */
+    record Split(int threads, Parallel.Schedule schedule) {
+        Backend backend(VectorWidth width) {
+            return new CpuBackend(threads, width, Convolution.DEFAULT_MAX_COLUMN_FLOATS, schedule);
+        }
+
+        @Override
+        public String toString() {
+            return threads + " threads" + (schedule == Parallel.Schedule.POOL ? "" : ", every part on one thread");
+        }
+    }
+
+    static Stream<Split> splits() {
+        return Stream.of(new Split(2, Parallel.Schedule.POOL), new Split(3, Parallel.Schedule.POOL),
+                new Split(16, Parallel.Schedule.POOL), new Split(5, Parallel.Schedule.ONE_THREAD));
+    }
+
+    private final Split split;
+    /** The backend under test at the hardware's SIMD width, and with the scalar kernels. */
+    private final Backend tested;
+    private final Backend scalarTested;
+
+    ParallelPathsTest(Split split) {
+        this.split = split;
+        this.tested = split.backend(VectorWidth.AUTO);
+        this.scalarTested = split.backend(VectorWidth.SCALAR);
+    }
+
+    private static BackendPair pair(Backend backend, double tolerance) {
+        return new BackendPair(new ReferenceBackend(), backend, tolerance);
     }
 
     private static float[] uniform(long seed, int n, double lo, double hi) {
@@ -66,7 +100,7 @@ class ParallelPathsTest {
         float[] gy = uniform(op.ordinal() + 50, n, -1, 1);
         float[][] forward = new float[2][];
         float[][] backward = new float[2][];
-        Backend[] backends = {ONE, TWO};
+        Backend[] backends = {ONE, tested};
         for (int t = 0; t < 2; t++) {
             Backend b = backends[t];
             DeviceBuffer in = b.upload(x);
@@ -77,8 +111,8 @@ class ParallelPathsTest {
             forward[t] = values(b, out, n);
             backward[t] = values(b, gx, n);
         }
-        assertArrayEquals(forward[0], forward[1], op + " forward on 1 and 2 threads");
-        assertArrayEquals(backward[0], backward[1], op + " backward on 1 and 2 threads");
+        assertArrayEquals(forward[0], forward[1], op + " forward on 1 and " + split);
+        assertArrayEquals(backward[0], backward[1], op + " backward on 1 and " + split);
     }
 
     @ParameterizedTest
@@ -86,21 +120,21 @@ class ParallelPathsTest {
     void largeElementwiseOpsMatchTheReference(UnaryOp op) {
         int n = 100_003;
         float[] x = uniform(op.ordinal(), n, 0.05, 4);
-        BackendPair p = pair(TWO, 1e-5);
+        BackendPair p = pair(tested, 1e-5);
         Twin in = p.upload(x);
         Twin out = p.filled(n, Float.NaN);
         p.run((b, s) -> b.unary(op, s.of(in), s.of(out), n, 1.5f, 2f));
-        p.assertClose(op + " forward, 2 threads", out);
+        p.assertClose(op + " forward, " + split, out);
         Twin yRef = p.upload(p.referenceValues(out));
         Twin gy = p.upload(uniform(op.ordinal() + 50, n, -1, 1));
         Twin gx = p.filled(n, Float.NaN);
         p.run((b, s) -> b.unaryBackward(op, s.of(in), s.of(yRef), s.of(gy), s.of(gx), n, 1.5f, 2f));
-        p.assertClose(op + " backward, 2 threads", gx);
+        p.assertClose(op + " backward, " + split, gx);
     }
 
     @Test
     void broadcastPatternsSplitOverThreads() {
-        BackendPair p = pair(TWO, 0);
+        BackendPair p = pair(tested, 0);
         int n = 16;
         int c = 24;
         int hw = 400;
@@ -134,7 +168,7 @@ class ParallelPathsTest {
 
     @Test
     void copyStridedSplitOverThreadsIsExact() {
-        BackendPair p = pair(TWO, 0);
+        BackendPair p = pair(tested, 0);
         int[] s = {8, 30, 40, 12};
         int total = 8 * 30 * 40 * 12;
         Twin x = p.upload(uniform(5, total, -1, 1));
@@ -151,7 +185,7 @@ class ParallelPathsTest {
 
     @Test
     void reductionsOfLongRowsAndManyColumnsAreAccurate() {
-        BackendPair p = pair(TWO, 1e-6);
+        BackendPair p = pair(tested, 1e-6);
         int n = 300_007;
         // Far from zero: a float running sum of these would be off by ~1e-3 relative.
         Twin x = p.upload(uniform(6, n, 999, 1001));
@@ -166,7 +200,7 @@ class ParallelPathsTest {
         withNaN[n - 10] = Float.NaN;
         Twin nan = p.upload(withNaN);
         p.run((b, s) -> b.reduce(ReduceOp.MAX, s.of(nan), s.of(out), 1, n, 1));
-        p.assertBitIdentical("max with NaN in the second thread's part", out);
+        p.assertBitIdentical("max with NaN in the last part", out);
 
         // [outer 3, n 2000, inner 130]: column sums over few slices, split by columns.
         int outer = 3;
@@ -182,7 +216,7 @@ class ParallelPathsTest {
 
     @Test
     void softmaxAndBatchNormOnLargeInputs() {
-        BackendPair p = pair(TWO, 1e-5);
+        BackendPair p = pair(tested, 1e-5);
         int outer = 64;
         int n = 1000;
         Twin x = p.upload(uniform(9, outer * n, -30, 30));
@@ -235,7 +269,7 @@ class ParallelPathsTest {
         for (int i = 0; i < x.length; i++) {
             x[i] += 1000f;
         }
-        for (Backend b : new Backend[] {ONE, TWO, SCALAR_TWO}) {
+        for (Backend b : new Backend[] {ONE, tested, scalarTested}) {
             BackendPair p = pair(b, 0);
             Twin in = p.upload(x);
             Twin out = p.filled(n * n, Float.NaN);
@@ -251,7 +285,7 @@ class ParallelPathsTest {
 
     @Test
     void randomFillsSplitOverThreadsAreBitIdentical() {
-        BackendPair p = pair(TWO, 0);
+        BackendPair p = pair(tested, 0);
         int n = 100_003;
         Twin out = p.filled(n, Float.NaN);
         p.run((b, s) -> b.randomUniform(s.of(out), n, 42L, 123_456_789_012L, -2f, 3f));
@@ -272,7 +306,7 @@ class ParallelPathsTest {
         for (boolean amsgrad : new boolean[] {false, true}) {
             for (boolean decoupled : new boolean[] {false, true}) {
                 AdamConfig cfg = new AdamConfig(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, amsgrad, 5);
-                for (Backend b : new Backend[] {SCALAR_TWO, TWO}) {
+                for (Backend b : new Backend[] {scalarTested, tested}) {
                     BackendPair p = pair(b, 2e-7);
                     Twin tp = p.upload(param);
                     Twin tm = p.upload(m);
@@ -281,7 +315,7 @@ class ParallelPathsTest {
                     Twin tg = p.upload(grad);
                     p.run((be, s) -> be.adamStep(s.of(tp), s.of(tg), s.of(tm), s.of(tv), s.of(tvm), n, cfg));
                     String what = "adam amsgrad=" + amsgrad + " decoupled=" + decoupled + " on " + b;
-                    if (b == SCALAR_TWO) {
+                    if (b == scalarTested) {
                         p.assertBitIdentical(what, tp);
                         p.assertBitIdentical(what + " (v)", tv);
                     } else {
@@ -293,7 +327,7 @@ class ParallelPathsTest {
             }
         }
         SgdConfig sgd = new SgdConfig(0.1f, 0.9f, 0.1f, 1e-4f, true, false);
-        for (Backend b : new Backend[] {SCALAR_TWO, TWO}) {
+        for (Backend b : new Backend[] {scalarTested, tested}) {
             BackendPair p = pair(b, 0);
             Twin tp = p.upload(param);
             Twin tg = p.upload(grad);

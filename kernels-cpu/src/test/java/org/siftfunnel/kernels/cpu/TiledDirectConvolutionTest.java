@@ -19,7 +19,8 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 /**
  * {@link TiledDirectConvolution} against the reference at every SIMD width (each has its own
  * lane count, so its own split of rows into whole and partial positions) and the scalar
- * kernels, on 1 and 2 threads: the SiftFunnel mixing layers, several channel blocks, rows
+ * kernels, on 1 and 2 threads (and, at the hardware's width, 3 and 16 threads and every part of
+ * a 5-way split on one thread): the SiftFunnel mixing layers, several channel blocks, rows
  * narrower than a vector, rows with a partial last vector, padding larger than k − 1 (a
  * negative padding of the adjoint), padding in one direction only, and an odd number of
  * positions. Outputs are pre-filled with NaN so that an element left unwritten fails.
@@ -36,6 +37,9 @@ class TiledDirectConvolutionTest {
             list.add(new CpuBackend(1, w));
             list.add(new CpuBackend(2, w));
         }
+        list.add(new CpuBackend(3, VectorWidth.AUTO));
+        list.add(new CpuBackend(16, VectorWidth.AUTO));
+        list.add(new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
         return list;
     }
 

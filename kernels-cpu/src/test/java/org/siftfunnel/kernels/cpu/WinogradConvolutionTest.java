@@ -17,7 +17,9 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /**
  * {@link WinogradConvolution} (F(2×2, 3×3)) against the reference at every SIMD width and the
- * scalar kernels, on 1 and 2 threads, and with small group budgets (groups of one image,
+ * scalar kernels, on 1, 2, 3 and 16 threads and with every part of a 5-way split on one thread
+ * (the weight gradient's per-part sums must not live in per-thread buffers), and with small
+ * group budgets (groups of one image,
  * groups of uneven sizes): planes of odd sizes (2×2 output blocks cut at the edge), no
  * padding, padding 2 and 3 (the adjoint's padding 0 and −1), padding in one direction only,
  * and a single image on two threads (the threaded GEMM). Outputs are pre-filled with NaN so
@@ -38,6 +40,11 @@ class WinogradConvolutionTest {
         // Group budgets of 4× the column limit: one image per group, and groups of 2 and 3 of 5 images.
         list.add(new CpuBackend(2, VectorWidth.AUTO, 5000));
         list.add(new CpuBackend(1, VectorWidth.AUTO, 40000));
+        // More parts than pool threads can take at once: one thread then runs several parts.
+        list.add(new CpuBackend(3, VectorWidth.AUTO));
+        list.add(new CpuBackend(16, VectorWidth.AUTO));
+        // Every part of a 5-way split on one thread, in turn: the same, deterministically.
+        list.add(new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
         return list;
     }
 
@@ -56,7 +63,8 @@ class WinogradConvolutionTest {
                 Arguments.of("64->66 pad 3 (adjoint padding -1)", conv(2, 64, 3, 4, 66, 3, 3)),
                 Arguments.of("64->64 padded in width only",
                         new ConvGeometry(2, 64, 6, 7, 64, 3, 3, 1, 1, 0, 1, 1, 1, 4, 7)),
-                Arguments.of("64->80 pad 1 on 6x6, 1 image", conv(1, 64, 6, 6, 80, 3, 1)));
+                Arguments.of("64->80 pad 1 on 6x6, 1 image", conv(1, 64, 6, 6, 80, 3, 1)),
+                Arguments.of("64->64 pad 1 on 4x4, 17 images (16 parts of 1 or 2)", conv(17, 64, 4, 4, 64, 3, 1)));
         return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
     }
 
@@ -83,5 +91,10 @@ class WinogradConvolutionTest {
     void repeatedCallsGiveTheSameBits() {
         ConvGeometry g = conv(8, 64, 8, 8, 96, 3, 1);
         ConvolutionChecks.assertRepeatable(g, new CpuBackend(2, VectorWidth.AUTO));
+    }
+
+    @Test
+    void repeatedCallsOnSixteenThreadsGiveTheSameBits() {
+        ConvolutionChecks.assertRepeatable(conv(32, 64, 4, 4, 64, 3, 1), new CpuBackend(16, VectorWidth.AUTO));
     }
 }
