@@ -82,6 +82,30 @@ class OpenClBackendTest {
     }
 
     @Test
+    void thinLargeKGemmIsSplitAndStillMatches() {
+        // The shape of a small convolution's weight gradient: few outputs, K = pixels of a batch.
+        int[][] shapes = {{1, 98, 8192}, {12, 12, 4096}, {3, 1, 2000}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            for (boolean tb : new boolean[] {false, true}) {
+                for (float beta : new float[] {0f, 0.5f}) {
+                    backend.timings().reset();
+                    Twin a = pair.upload(uniform(4, m * k));
+                    Twin b = pair.upload(uniform(5, k * n));
+                    Twin c = beta == 0f ? pair.filled(m * n, Float.NaN) : pair.upload(uniform(6, m * n));
+                    pair.run((be, s) -> be.gemm(false, tb, 1, m, n, k, 1f, s.of(a), 0, 0, s.of(b), 0, 0, beta, s.of(c), 0, 0));
+                    String what = "thin split-K gemm " + m + "x" + n + "x" + k + " tb=" + tb + " beta=" + beta;
+                    pair.assertClose(what, c);
+                    assertTrue(timed("gemm/splitK/gemm_small") && timed("gemm/splitK-sum"),
+                            what + " should have been split; timings:\n" + backend.timings().table());
+                }
+            }
+        }
+    }
+
+    @Test
     void fewLongRowsAreReducedInTwoPasses() {
         int outer = 2;
         int n = 100_003; // long rows, fewer than the device's compute units ×4
