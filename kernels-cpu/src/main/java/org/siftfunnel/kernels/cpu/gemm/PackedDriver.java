@@ -53,8 +53,11 @@ final class PackedDriver {
 
     /**
      * The whole product on {@code threads} threads (the caller and pool workers) sharing each
-     * packed B block. Every part must run at the same time (they meet at barriers), which
-     * {@link WorkerPool} guarantees as long as no pool task calls back into the GEMM.
+     * packed B block. Every part must run at the same time (they meet at barriers). Concurrent
+     * callers share the pool, so its threads can all be waiting at barriers while parts are
+     * still queued; the barrier waits on a lock condition, which the JDK runs as a managed block
+     * in a fork-join worker, so the pool adds a spare thread and the queued parts run
+     * ({@code ConcurrentCallersTest}).
      */
     static void multiplyShared(MicroKernel kernel, Blocking blocking, Product pr, int threads) {
         int mr = kernel.mr();
