@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Renders an evaluation folder into its report: reads {@code DIR/results.json},
@@ -69,26 +70,31 @@ public final class Reports {
     private WrittenReport render() throws IOException {
         Files.createDirectories(figuresDir);
         noteMissingParts();
-        reconstructionGrid();
-        figure(PLANE_SSIM_PNG, PrivacyUtilityFigure.render(results, "ssim", palette),
+        try {
+            reconstructionGrid();
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            absent.add(drawingFailed(GRID_PNG, e));
+        }
+        figure(PLANE_SSIM_PNG, () -> PrivacyUtilityFigure.render(results, "ssim", palette),
                 "Privacy–utility plane: test accuracy against black-box attack SSIM, one point per defense at its chosen "
                         + "setting (± std over seeds where measured); swept defenses draw their sweep as a curve.",
                 "privacy–utility plane (SSIM): no defense has both an accuracy and a black-box SSIM");
-        figure(PLANE_ACCURACY_PNG, PrivacyUtilityFigure.render(results, "attack_accuracy", palette),
+        figure(PLANE_ACCURACY_PNG, () -> PrivacyUtilityFigure.render(results, "attack_accuracy", palette),
                 "Privacy–utility plane: test accuracy against the accuracy of an independent classifier on the black-box "
                         + "reconstructions.",
                 "privacy–utility plane (attack accuracy): no defense has both an accuracy and a black-box attack accuracy");
-        figure(MI_PNG, DefenseBarFigure.render(results, "Mutual information I(x; z) per defense (MINE)", "nats", List.of(
+        figure(MI_PNG, () -> DefenseBarFigure.render(results, "Mutual information I(x; z) per defense (MINE)", "nats", List.of(
                         new DefenseBarFigure.Series("MINE (paper: sigmoid critic, max over epochs)", d -> d.metric("mine_paper")),
                         new DefenseBarFigure.Series("MINE (corrected: unbounded, held-out)", d -> d.metric("mine_corrected")))),
                 "Mutual information between the input and the features per defense: the paper's MINE estimator and the "
                         + "corrected one.",
                 "mutual-information chart: MINE was not run");
-        figure(DELTA_Z_PNG, DefenseBarFigure.render(results, "Effective information volume ΔZ/dim(z) per defense", "ΔZ / dim(z)",
+        figure(DELTA_Z_PNG, () -> DefenseBarFigure.render(results, "Effective information volume ΔZ/dim(z) per defense", "ΔZ / dim(z)",
                         List.of(new DefenseBarFigure.Series("ΔZ/dim", DefenseEntry::deltaZPerDim))),
                 "Effective information volume: the mean share of non-zero feature elements per defense.",
                 "ΔZ chart: ΔZ was not measured");
-        figure(CURVES_PNG, TrainingCurveFigure.render(trainingCurves(), palette),
+        var curves = trainingCurves();
+        figure(CURVES_PNG, () -> TrainingCurveFigure.render(curves, palette),
                 "Per-epoch test accuracy and training loss of each trained defense (first seed).",
                 "training curves: no training run with a metrics.jsonl");
         List<Claim> claims = Claims.check(results);
@@ -110,13 +116,44 @@ public final class Reports {
         return new WrittenReport(md, html, List.copyOf(written), claims, List.copyOf(absent));
     }
 
-    private void figure(String file, Optional<BufferedImage> image, String caption, String whyAbsent) throws IOException {
+    private void figure(String file, Supplier<Optional<BufferedImage>> draw, String caption, String whyAbsent) throws IOException {
+        Optional<BufferedImage> image = tryDraw(file, draw, absent);
+        if (image == null) {
+            return;
+        }
         if (image.isEmpty()) {
             absent.add(capitalise(whyAbsent) + ".");
             return;
         }
         AtomicFiles.png(image.get(), figuresDir.resolve(file));
         figures.add(new Block.Figure(file, caption));
+    }
+
+    /**
+     * Draws a figure; when drawing throws, notes why in {@code absent} and returns null (an empty
+     * Optional means the run has nothing to draw).
+     */
+    static Optional<BufferedImage> tryDraw(String file, Supplier<Optional<BufferedImage>> draw, List<String> absent) {
+        try {
+            return draw.get();
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            absent.add(drawingFailed(file, e));
+            return null;
+        }
+    }
+
+    /**
+     * What the report says when Java2D cannot draw a figure. The usual cause is a headless machine
+     * without fonts: the JDK's font manager then fails in the first text it lays out ("Fontconfig
+     * head is null", "no fonts found"). The tables and claims do not need fonts, so the report is
+     * still written, without that figure, instead of the evaluation failing at its very end.
+     */
+    static String drawingFailed(String file, Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        boolean fonts = message.toLowerCase(java.util.Locale.ROOT).contains("font");
+        return "Figure " + file + " could not be drawn (" + message + ")"
+                + (fonts ? "; this machine has no usable fonts: install fontconfig and a font (e.g. apt-get install fontconfig"
+                + " fonts-dejavu-core) and rerun ./siftfunnel report" : "") + ".";
     }
 
     // ------------------------------------------------------------------ what the run lacks

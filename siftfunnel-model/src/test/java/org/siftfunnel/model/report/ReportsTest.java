@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +43,26 @@ class ReportsTest {
         Map<String, Verdict> m = new java.util.LinkedHashMap<>();
         r.claims().forEach(c -> m.put(c.id(), c.verdict()));
         return m;
+    }
+
+    @Test
+    void aFigureThatCannotBeDrawnIsNotedInsteadOfFailingTheReport() {
+        java.util.List<String> absent = new java.util.ArrayList<>();
+        // What the JDK throws on a headless machine without fonts (seen on a GPU server).
+        assertNull(Reports.tryDraw("plane_ssim.png", () -> {
+            throw new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration");
+        }, absent));
+        assertEquals(1, absent.size());
+        assertTrue(absent.get(0).startsWith("Figure plane_ssim.png could not be drawn (RuntimeException: Fontconfig head is null"),
+                absent.get(0));
+        assertTrue(absent.get(0).contains("apt-get install fontconfig fonts-dejavu-core"), absent.get(0));
+        assertNull(Reports.tryDraw("curves.png", () -> {
+            throw new InternalError("could not load native library");
+        }, absent));
+        assertFalse(absent.get(1).contains("fontconfig"), "only a font problem gets the font hint: " + absent.get(1));
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        assertSame(image, Reports.tryDraw("x.png", () -> java.util.Optional.of(image), absent).orElseThrow());
+        assertEquals(2, absent.size());
     }
 
     @Test
