@@ -43,6 +43,8 @@ final class WinogradConvolution {
     private final Sgemm serialGemm;
     private final Sgemm parallelGemm;
     private final int maxGroupFloats;
+    private final GeometryCache<Plan> forwardPlans = new GeometryCache<>(WinogradConvolution::forwardPlan);
+    private final GeometryCache<Plan> adjointPlans = new GeometryCache<>(WinogradConvolution::adjointPlan);
 
     /**
      * @param maxGroupFloats cap on one thread's transformed tiles of a group of images (input
@@ -106,35 +108,28 @@ final class WinogradConvolution {
         return (int) Math.max(1, Math.min(images, maxGroupFloats / Math.max(1, (long) perImageFloats)));
     }
 
-    /** Images [from, to) in groups of at most {@code size}, made as even as possible. */
-    @FunctionalInterface
-    private interface GroupBody {
-        void run(int first, int count);
-    }
-
-    private static void groups(int from, int to, int size, GroupBody body) {
-        int n = to - from;
-        if (n <= 0) {
-            return;
-        }
-        int count = (n + size - 1) / size;
-        for (int q = 0; q < count; q++) {
-            int first = from + (int) ((long) n * q / count);
-            int next = from + (int) ((long) n * (q + 1) / count);
-            body.run(first, next - first);
-        }
+    /** First image of group {@code q} of {@code count} over images [from, from + n), made as even as possible. */
+    private static int groupStart(int from, int n, int count, int q) {
+        return from + (int) ((long) n * q / count);
     }
 
     // ================================================================ forward and gradient to the input
 
+    private static Plan forwardPlan(ConvGeometry g) {
+        return new Plan(g.inChannels(), g.inH(), g.inW(), g.padH(), g.padW(), g.outChannels(), g.outH(), g.outW());
+    }
+
+    /** The gradient to the input: gy padded by 2 − pad, correlated with the flipped weights. */
+    private static Plan adjointPlan(ConvGeometry g) {
+        return new Plan(g.outChannels(), g.outH(), g.outW(), 2 - g.padH(), 2 - g.padW(), g.inChannels(), g.inH(), g.inW());
+    }
+
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
-        Plan p = new Plan(g.inChannels(), g.inH(), g.inW(), g.padH(), g.padW(), g.outChannels(), g.outH(), g.outW());
-        correlate(p, x, transformWeights(w, g.outChannels(), g.inChannels(), false), bias, y, g.batch());
+        correlate(forwardPlans.of(g), x, transformWeights(w, g.outChannels(), g.inChannels(), false), bias, y, g.batch());
     }
 
     void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
-        Plan p = new Plan(g.outChannels(), g.outH(), g.outW(), 2 - g.padH(), 2 - g.padW(), g.inChannels(), g.inH(), g.inW());
-        correlate(p, gy, transformWeights(w, g.outChannels(), g.inChannels(), true), null, gx, g.batch());
+        correlate(adjointPlans.of(g), gy, transformWeights(w, g.outChannels(), g.inChannels(), true), null, gx, g.batch());
     }
 
     /**
@@ -145,7 +140,6 @@ final class WinogradConvolution {
         // The calling thread's buffer: the other threads only read it while this call waits for them.
         int stride = stride(k * c);
         float[] u = ConvWorkspace.current().weights(XI * stride);
-        float[] t = new float[12];
         // Walk the output in order (16 sequential write streams); the adjoint then reads w with a stride.
         int outer = adjoint ? c : k;
         int inner = adjoint ? k : c;
@@ -154,29 +148,37 @@ final class WinogradConvolution {
                 int ko = adjoint ? j : i;
                 int ci = adjoint ? i : j;
                 int at = (ko * c + ci) * 9;
-                // G·g: rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2 (g read flipped for the adjoint).
-                for (int col = 0; col < 3; col++) {
-                    float g0 = tap(w, at, 0, col, adjoint);
-                    float g1 = tap(w, at, 1, col, adjoint);
-                    float g2 = tap(w, at, 2, col, adjoint);
-                    t[col] = g0;
-                    t[3 + col] = 0.5f * (g0 + g1 + g2);
-                    t[6 + col] = 0.5f * (g0 - g1 + g2);
-                    t[9 + col] = g2;
-                }
                 int out = adjoint ? ci * k + ko : ko * c + ci;
+                // G·g: rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2 of each column (g read flipped for the
+                // adjoint); each row r of G·g then gives U[4r .. 4r+3] = (G·g)_r·Gᵀ.
                 for (int r = 0; r < 4; r++) {
-                    float a0 = t[3 * r];
-                    float a1 = t[3 * r + 1];
-                    float a2 = t[3 * r + 2];
-                    u[(4 * r) * stride + out] = a0;
-                    u[(4 * r + 1) * stride + out] = 0.5f * (a0 + a1 + a2);
-                    u[(4 * r + 2) * stride + out] = 0.5f * (a0 - a1 + a2);
-                    u[(4 * r + 3) * stride + out] = a2;
+                    weightRow(u, stride, out, r, columnOfG(w, at, r, 0, adjoint), columnOfG(w, at, r, 1, adjoint),
+                            columnOfG(w, at, r, 2, adjoint));
                 }
             }
         }
         return u;
+    }
+
+    /** Entry (r, col) of G·g: g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2 or g2 of column col. */
+    private static float columnOfG(float[] w, int at, int r, int col, boolean flipped) {
+        float g0 = tap(w, at, 0, col, flipped);
+        float g1 = tap(w, at, 1, col, flipped);
+        float g2 = tap(w, at, 2, col, flipped);
+        return switch (r) {
+            case 0 -> g0;
+            case 1 -> 0.5f * (g0 + g1 + g2);
+            case 2 -> 0.5f * (g0 - g1 + g2);
+            default -> g2;
+        };
+    }
+
+    /** U[4r .. 4r+3] at {@code out} from row r (a0, a1, a2) of G·g: a0, (a0+a1+a2)/2, (a0−a1+a2)/2, a2. */
+    private static void weightRow(float[] u, int stride, int out, int r, float a0, float a1, float a2) {
+        u[(4 * r) * stride + out] = a0;
+        u[(4 * r + 1) * stride + out] = 0.5f * (a0 + a1 + a2);
+        u[(4 * r + 2) * stride + out] = 0.5f * (a0 - a1 + a2);
+        u[(4 * r + 3) * stride + out] = a2;
     }
 
     private static float tap(float[] w, int at, int row, int col, boolean flipped) {
@@ -185,22 +187,33 @@ final class WinogradConvolution {
 
     private void correlate(Plan p, float[] src, float[] u, float[] bias, float[] out, int batch) {
         int parts = parts(batch);
-        Sgemm gemm = parts == 1 ? parallelGemm : serialGemm;
+        int size = group(XI * (p.channels() + p.outChannels()) * p.tiles(), (batch + parts - 1) / parts);
+        // A lambda only for a real split: the single-part path allocates nothing.
+        if (parts == 1) {
+            correlateImages(p, src, u, bias, out, 0, batch, parallelGemm, size);
+        } else {
+            parallel.forParts(parts, batch, (part, from, to) -> correlateImages(p, src, u, bias, out, from, to, serialGemm, size));
+        }
+    }
+
+    /** Images [from, to) in groups of at most {@code size}. */
+    private static void correlateImages(Plan p, float[] src, float[] u, float[] bias, float[] out, int from, int to,
+                                        Sgemm gemm, int size) {
         int c = p.channels();
         int k = p.outChannels();
-        int perImage = XI * (c + k) * p.tiles();
-        int size = group(perImage, (batch + parts - 1) / parts);
-        parallel.forParts(parts, batch, (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            groups(from, to, size, (first, count) -> {
-                int t = count * p.tiles();
-                float[] v = ws.columns(XI * stride(c * t));
-                float[] m = ws.tile(XI * stride(k * t));
-                transformInput(p, src, first, count, v);
-                gemm.gemm(false, false, XI, k, t, c, 1f, u, 0, stride(k * c), v, 0, stride(c * t), 0f, m, 0, stride(k * t));
-                transformOutput(p, m, bias, out, first, count);
-            });
-        });
+        int n = to - from;
+        int groups = (n + size - 1) / size;
+        ConvWorkspace ws = ConvWorkspace.current();
+        for (int q = 0; q < groups; q++) {
+            int first = groupStart(from, n, groups, q);
+            int count = groupStart(from, n, groups, q + 1) - first;
+            int t = count * p.tiles();
+            float[] v = ws.columns(XI * stride(c * t));
+            float[] m = ws.tile(XI * stride(k * t));
+            transformInput(p, src, first, count, v, ws);
+            gemm.gemm(false, false, XI, k, t, c, 1f, u, 0, stride(k * c), v, 0, stride(c * t), 0f, m, 0, stride(k * t));
+            transformOutput(p, m, bias, out, first, count);
+        }
     }
 
     /**
@@ -208,15 +221,16 @@ final class WinogradConvolution {
      * Each source plane is first copied into a zero-padded plane covering every tile, so that the
      * transform itself reads fixed offsets without bounds tests.
      */
-    private static void transformInput(Plan p, float[] src, int first, int count, float[] v) {
+    private static void transformInput(Plan p, float[] src, int first, int count, float[] v, ConvWorkspace ws) {
         int c = p.channels();
         int tiles = p.tiles();
         int t = count * tiles;
         int stride = stride(c * t);
         int hp = 2 * p.tilesY() + 2;
         int wp = 2 * p.tilesX() + 2;
-        // The padding is the same for every plane: zeroed once, never overwritten.
-        float[] d = new float[hp * wp];
+        // The padding is the same for every plane: zeroed once per call, never overwritten.
+        float[] d = ws.plane(hp * wp);
+        java.util.Arrays.fill(d, 0, hp * wp, 0f);
         for (int j = 0; j < count; j++) {
             for (int ci = 0; ci < c; ci++) {
                 padPlane(p, src, (first + j) * p.srcImage() + ci * p.h() * p.w(), d, hp, wp);
@@ -332,37 +346,22 @@ final class WinogradConvolution {
     // ================================================================ gradient to the weight
 
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
-        Plan p = new Plan(g.inChannels(), g.inH(), g.inW(), g.padH(), g.padW(), g.outChannels(), g.outH(), g.outW());
+        Plan p = forwardPlans.of(g);
         int c = p.channels();
         int k = p.outChannels();
         int batch = g.batch();
         int parts = parts(batch);
-        Sgemm gemm = parts == 1 ? parallelGemm : serialGemm;
-        int perImage = XI * (c + k) * p.tiles();
-        int size = group(perImage, (batch + parts - 1) / parts);
+        int size = group(XI * (c + k) * p.tiles(), (batch + parts - 1) / parts);
         int accFloats = XI * stride(k * c);
         // One accumulator per part, owned by this call's thread (which waits while the parts fill
         // them). Not the running thread's workspace: one pool thread may run several parts of a
         // call, which would then share one array, the later part overwriting the earlier's sums.
         float[][] sums = ConvWorkspace.current().partials(parts, accFloats);
-        parallel.forParts(parts, batch, (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] acc = sums[part];
-            boolean[] started = new boolean[1];
-            groups(from, to, size, (first, count) -> {
-                int t = count * p.tiles();
-                float[] v = ws.columns(XI * stride(c * t));
-                float[] e = ws.tile(XI * stride(k * t));
-                transformInput(p, x, first, count, v);
-                transformGradient(p, gy, first, count, e);
-                gemm.gemm(false, true, XI, k, c, t, 1f, e, 0, stride(k * t), v, 0, stride(c * t), started[0] ? 1f : 0f, acc, 0,
-                        stride(k * c));
-                started[0] = true;
-            });
-            if (!started[0]) {
-                java.util.Arrays.fill(acc, 0, accFloats, 0f);
-            }
-        });
+        if (parts == 1) {
+            weightImages(p, x, gy, sums[0], 0, batch, parallelGemm, size);
+        } else {
+            parallel.forParts(parts, batch, (part, from, to) -> weightImages(p, x, gy, sums[part], from, to, serialGemm, size));
+        }
         // Fixed order over the parts, then gw = Gᵀ·W·G per (k, c).
         float[] total = sums[0];
         for (int q = 1; q < parts; q++) {
@@ -372,27 +371,54 @@ final class WinogradConvolution {
             }
         }
         int stride = stride(k * c);
-        float[] r = new float[12];
         for (int i = 0; i < k * c; i++) {
             // Gᵀ·W: rows W0 + (W1 + W2)/2, (W1 − W2)/2, (W1 + W2)/2 + W3; then the same on the columns.
-            for (int q = 0; q < 4; q++) {
-                float w0 = total[q * stride + i];
-                float w1 = total[(4 + q) * stride + i];
-                float w2 = total[(8 + q) * stride + i];
-                float w3 = total[(12 + q) * stride + i];
-                r[q] = w0 + 0.5f * (w1 + w2);
-                r[4 + q] = 0.5f * (w1 - w2);
-                r[8 + q] = 0.5f * (w1 + w2) + w3;
-            }
             for (int row = 0; row < 3; row++) {
-                float a0 = r[4 * row];
-                float a1 = r[4 * row + 1];
-                float a2 = r[4 * row + 2];
-                float a3 = r[4 * row + 3];
+                float a0 = rowOfGt(total, i, stride, row, 0);
+                float a1 = rowOfGt(total, i, stride, row, 1);
+                float a2 = rowOfGt(total, i, stride, row, 2);
+                float a3 = rowOfGt(total, i, stride, row, 3);
                 gw[i * 9 + row * 3] = a0 + 0.5f * (a1 + a2);
                 gw[i * 9 + row * 3 + 1] = 0.5f * (a1 - a2);
                 gw[i * 9 + row * 3 + 2] = 0.5f * (a1 + a2) + a3;
             }
+        }
+    }
+
+    /** Entry (row, q) of Gᵀ·W for the 4×4 W at {@code total[ξ·stride + i]}. */
+    private static float rowOfGt(float[] total, int i, int stride, int row, int q) {
+        float w0 = total[q * stride + i];
+        float w1 = total[(4 + q) * stride + i];
+        float w2 = total[(8 + q) * stride + i];
+        float w3 = total[(12 + q) * stride + i];
+        return switch (row) {
+            case 0 -> w0 + 0.5f * (w1 + w2);
+            case 1 -> 0.5f * (w1 - w2);
+            default -> 0.5f * (w1 + w2) + w3;
+        };
+    }
+
+    /** {@code acc} = Σ over images [from, to) of the transformed products, in groups of at most {@code size}. */
+    private static void weightImages(Plan p, float[] x, float[] gy, float[] acc, int from, int to, Sgemm gemm, int size) {
+        int c = p.channels();
+        int k = p.outChannels();
+        int n = to - from;
+        if (n <= 0) {
+            java.util.Arrays.fill(acc, 0, XI * stride(k * c), 0f);
+            return;
+        }
+        int groups = (n + size - 1) / size;
+        ConvWorkspace ws = ConvWorkspace.current();
+        for (int q = 0; q < groups; q++) {
+            int first = groupStart(from, n, groups, q);
+            int count = groupStart(from, n, groups, q + 1) - first;
+            int t = count * p.tiles();
+            float[] v = ws.columns(XI * stride(c * t));
+            float[] e = ws.tile(XI * stride(k * t));
+            transformInput(p, x, first, count, v, ws);
+            transformGradient(p, gy, first, count, e);
+            gemm.gemm(false, true, XI, k, c, t, 1f, e, 0, stride(k * t), v, 0, stride(c * t), q == 0 ? 0f : 1f, acc, 0,
+                    stride(k * c));
         }
     }
 
