@@ -37,8 +37,9 @@ final class Convolution {
     /** Default cap on one thread's column matrix plus GEMM output: 4 MiB. */
     static final int DEFAULT_MAX_COLUMN_FLOATS = 1 << 20;
     /**
-     * Winograd groups may hold this many times the column limit: each of their 16 GEMMs re-packs
-     * its weight matrix, so they need long rows of tiles (block4.0 at the default: 21 images).
+     * Winograd groups should fit the column limit but may hold up to this many times as much when
+     * that is needed for long enough rows of tiles (each of their 16 GEMMs re-packs its weight
+     * matrix; block4.0 at the default: 16 images, 12 MiB).
      */
     private static final int WINOGRAD_GROUP_FACTOR = 4;
     /** Below this many multiply-adds per call, threads cost more than they save. */
@@ -69,7 +70,7 @@ final class Convolution {
         this.maxColumnFloats = maxColumnFloats;
         this.direct = new DirectConvolution(parallel, kernels);
         this.tiled = new TiledDirectConvolution(parallel, kernels);
-        this.winograd = new WinogradConvolution(parallel, serialGemm, parallelGemm,
+        this.winograd = new WinogradConvolution(parallel, serialGemm, parallelGemm, kernels, maxColumnFloats,
                 (int) Math.min(Integer.MAX_VALUE - 8, WINOGRAD_GROUP_FACTOR * (long) maxColumnFloats));
     }
 
