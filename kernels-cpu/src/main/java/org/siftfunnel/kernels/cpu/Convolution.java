@@ -31,6 +31,11 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * ({@link TiledDirectConvolution}), where the copies would cost more than the products;
  * 3×3 stride-1 convolutions with many channels use Winograd's F(2×2, 3×3)
  * ({@link WinogradConvolution}), 2.25× fewer multiply-adds.
+ *
+ * <p>Allocation: plans are cached per geometry ({@link GeometryCache}), buffers are per thread
+ * ({@link ConvWorkspace}), and a lambda is made only where work is really handed to other
+ * threads, so a warm call on one thread allocates nothing; a split allocates only the pool's
+ * bookkeeping (a task per part).
  */
 final class Convolution {
 

@@ -16,8 +16,9 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * row are scratch: they are computed and dropped in the forward pass, and held at zero in the
  * gradient so that they contribute nothing.
  *
- * <p>Images are split over the threads; the weight gradient is summed per thread in double and
- * the parts added in a fixed order.
+ * <p>Images are split over the threads; the weight gradient is summed per part in double (in
+ * arrays of the calling thread) and the parts added in a fixed order. Layouts are cached per
+ * geometry, so a warm single-threaded call allocates nothing.
  */
 final class DirectConvolution {
 

@@ -34,7 +34,9 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * in a partial vector are handled by copying gy at a pitch of whole vectors, zero past the row
  * end, so that the surplus lanes add nothing.
  *
- * <p>Images are split over the threads; weights are re-arranged once per call.
+ * <p>Images are split over the threads; weights are re-arranged once per call. Layouts, tap
+ * offsets and positions are computed once per geometry ({@link GeometryCache}), per-part sums go
+ * into arrays of the calling thread, so a warm single-threaded call allocates nothing.
  */
 final class TiledDirectConvolution {
 

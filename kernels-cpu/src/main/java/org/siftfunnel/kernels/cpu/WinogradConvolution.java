@@ -24,13 +24,25 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * in w: {@code gw[k][c] = Gᵀ·(Σ_t (A·gy[k][t]·Aᵀ) ⊙ V[c][t])·G}, where the sum over tiles is
  * again 16 GEMMs, {@code [K, tiles]·[tiles, C]}.
  *
+ * <p>The tile transforms run with vectors across tiles ({@link ArrayKernels#winogradInput},
+ * {@code winogradOutput}, {@code winogradGradient}): one vector holds the same entry of
+ * consecutive tiles, so a transform is a few dozen vector additions per vector of tiles. The
+ * tiles overlap and their columns interleave, so each source plane is first cut into eight
+ * quarter planes (even/odd rows × even/odd columns × shifted by one tile column or not) in which
+ * every entry of consecutive tiles is consecutive; gy's 2×2 blocks and the output's are
+ * likewise gathered into (scattered from) four rows per plane. These cuts and gathers are plain
+ * copies; the vector kernels do the same float operations in the same order as the scalar ones,
+ * so every SIMD width gives the same bits.
+ *
  * <p>The rounding error is that of a few more additions per output (the transforms' entries
  * are 0, ±1 and ±½), well inside the backend's tolerance. Images go in groups whose transformed
- * tiles fit a per-thread budget, so that each GEMM is long enough to amortise the packing of
- * its weight matrix; batches of at least as many images as threads are split over the images
- * (each thread with a single-threaded GEMM), a smaller batch runs on the threaded GEMM. The
- * weight gradient sums per-part partial products (arrays of the calling thread, one per part)
- * in part order, so results are the same from run to run for a given thread count.
+ * tiles should stay in cache between the transforms and the GEMMs, but wide enough (at least
+ * {@value #MIN_GROUP_TILES} tiles) that each GEMM amortises the packing of its weight matrix;
+ * batches of at least as many images as threads are split over the images (each thread with a
+ * single-threaded GEMM), a smaller batch runs on the threaded GEMM. The weight gradient sums
+ * per-part partial products (arrays of the calling thread, one per part) in part order, so
+ * results are the same from run to run for a given thread count. Plans are cached per geometry
+ * and scratch arrays kept per thread, so a warm single-threaded call allocates nothing.
  */
 final class WinogradConvolution {
 
