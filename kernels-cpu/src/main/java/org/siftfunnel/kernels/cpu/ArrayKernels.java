@@ -127,6 +127,33 @@ interface ArrayKernels {
                         float[] x, int xOff, int xImage, int[] tapOff, int t0, int[] pos, int positions, int lanes,
                         float[] acc, int accOff);
 
+    // ---------------------------------------------------------------- Winograd F(2×2, 3×3) tile transforms
+    // Elementwise over tile indices t < tiles, so that a vector holds one entry of consecutive
+    // tiles. The implementations perform the same float operations in the same order, so the
+    // scalar and every vector width give the same bits.
+
+    /**
+     * Input transform {@code V = Bᵀ·d·B} of 4×4 tiles. Entry (r, c) of tile t is
+     * {@code d[dOff + ((c / 2·2 + r % 2)·2 + c % 2)·dStride + (r / 2)·rowShift + t]}: the tiles'
+     * rows and columns come from eight de-interleaved quarter planes, (even, odd rows) × (even,
+     * odd columns) × (unshifted, shifted by one tile column), in which the tile row below is
+     * {@code rowShift} further on. Writes {@code v[vOff + ξ·vStride + t]} for the 16 positions
+     * ξ = 4·row + column of the transformed tile.
+     */
+    void winogradInput(float[] d, int dOff, int dStride, int rowShift, int tiles, float[] v, int vOff, int vStride);
+
+    /**
+     * Output transform {@code Y = Aᵀ·M·A}: reads {@code m[mOff + ξ·mStride + t]} (16 positions)
+     * and writes the 2×2 output block of tile t to {@code y[yOff + b·yStride + t]}, b = 2·row + column.
+     */
+    void winogradOutput(float[] m, int mOff, int mStride, int tiles, float[] y, int yOff, int yStride);
+
+    /**
+     * Gradient transform {@code E = A·g·Aᵀ} of 2×2 blocks g, entry b = 2·row + column of block t at
+     * {@code g[gOff + b·gStride + t]}; writes {@code e[eOff + ξ·eStride + t]} (16 positions).
+     */
+    void winogradGradient(float[] g, int gOff, int gStride, int tiles, float[] e, int eOff, int eStride);
+
     // ---------------------------------------------------------------- distances
 
     /**

@@ -2,12 +2,13 @@ package org.siftfunnel.kernels.cpu;
 
 /**
  * Per-thread scratch arrays of the convolution kernels, grown on demand and kept, so that
- * steady-state training allocates nothing per call. {@link #columns}, {@link #tile} and
- * {@link #accumulators} are used only by work running on the owning thread, and only within
+ * steady-state training allocates nothing per call. {@link #columns}, {@link #tile},
+ * {@link #accumulators} and {@link #plane} are used only by work running on the owning thread, and only within
  * one part of a split: a pool thread may run several parts of one call in turn, so a result
  * that outlives its part never goes here. {@link #partials} and {@link #weights} belong to a
  * call that the owning thread makes (other threads write or read them while that call waits
- * for them); per-part results go into {@link #partials}, indexed by the part.
+ * for them); per-part results go into {@link #partials} (or {@link #doublePartials}), indexed
+ * by the part.
  */
 final class ConvWorkspace {
 
@@ -16,8 +17,10 @@ final class ConvWorkspace {
     private float[] columns = new float[0];
     private float[] tile = new float[0];
     private float[][] partials = new float[0][];
+    private double[][] doublePartials = new double[0][];
     private float[] accumulators = new float[0];
     private float[] weights = new float[0];
+    private float[] plane = new float[0];
 
     /** The calling thread's workspace. */
     static ConvWorkspace current() {
@@ -56,6 +59,14 @@ final class ConvWorkspace {
         return weights;
     }
 
+    /** One padded plane (or a few) of a part's transforms, at least {@code size} floats. */
+    float[] plane(int size) {
+        if (plane.length < size) {
+            plane = new float[size];
+        }
+        return plane;
+    }
+
     /** {@code count} per-part accumulators of at least {@code size} floats each. */
     float[][] partials(int count, int size) {
         if (partials.length < count) {
@@ -67,5 +78,18 @@ final class ConvWorkspace {
             }
         }
         return partials;
+    }
+
+    /** {@code count} per-part double accumulators of at least {@code size} values each (not zeroed). */
+    double[][] doublePartials(int count, int size) {
+        if (doublePartials.length < count) {
+            doublePartials = java.util.Arrays.copyOf(doublePartials, count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (doublePartials[i] == null || doublePartials[i].length < size) {
+                doublePartials[i] = new double[size];
+            }
+        }
+        return doublePartials;
     }
 }

@@ -31,14 +31,20 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * ({@link TiledDirectConvolution}), where the copies would cost more than the products;
  * 3×3 stride-1 convolutions with many channels use Winograd's F(2×2, 3×3)
  * ({@link WinogradConvolution}), 2.25× fewer multiply-adds.
+ *
+ * <p>Allocation: plans are cached per geometry ({@link GeometryCache}), buffers are per thread
+ * ({@link ConvWorkspace}), and a lambda is made only where work is really handed to other
+ * threads, so a warm call on one thread allocates nothing; a split allocates only the pool's
+ * bookkeeping (a task per part).
  */
 final class Convolution {
 
     /** Default cap on one thread's column matrix plus GEMM output: 4 MiB. */
     static final int DEFAULT_MAX_COLUMN_FLOATS = 1 << 20;
     /**
-     * Winograd groups may hold this many times the column limit: each of their 16 GEMMs re-packs
-     * its weight matrix, so they need long rows of tiles (block4.0 at the default: 21 images).
+     * Winograd groups should fit the column limit but may hold up to this many times as much when
+     * that is needed for long enough rows of tiles (each of their 16 GEMMs re-packs its weight
+     * matrix; block4.0 at the default: 16 images, 12 MiB).
      */
     private static final int WINOGRAD_GROUP_FACTOR = 4;
     /** Below this many multiply-adds per call, threads cost more than they save. */
@@ -56,6 +62,7 @@ final class Convolution {
     private final DirectConvolution direct;
     private final TiledDirectConvolution tiled;
     private final WinogradConvolution winograd;
+    private final GeometryCache<Plan> plans = new GeometryCache<>(this::plan);
 
     Convolution(Parallel parallel, Sgemm serialGemm, Sgemm parallelGemm, ArrayKernels kernels, int maxColumnFloats) {
         if (maxColumnFloats < 1) {
@@ -68,7 +75,7 @@ final class Convolution {
         this.maxColumnFloats = maxColumnFloats;
         this.direct = new DirectConvolution(parallel, kernels);
         this.tiled = new TiledDirectConvolution(parallel, kernels);
-        this.winograd = new WinogradConvolution(parallel, serialGemm, parallelGemm,
+        this.winograd = new WinogradConvolution(parallel, serialGemm, parallelGemm, kernels, maxColumnFloats,
                 (int) Math.min(Integer.MAX_VALUE - 8, WINOGRAD_GROUP_FACTOR * (long) maxColumnFloats));
     }
 
@@ -119,37 +126,58 @@ final class Convolution {
         return threads > 1 && g.macs() >= MIN_PARALLEL_MACS && n >= threads && (n % threads == 0 || n >= 4 * threads);
     }
 
-    /** Work on images [first, first + count), which form one group. */
-    @FunctionalInterface
-    private interface GroupBody {
-        void run(int first, int count, ConvWorkspace ws, Sgemm gemm, boolean spread);
-    }
+    /** Which of the three products a call computes. */
+    private enum Pass { FORWARD, INPUT, WEIGHT }
 
     /**
-     * Runs {@code body} over the batch in groups of at most {@code p.group()} images: per thread
+     * Runs {@code pass} over the batch in groups of at most {@code p.group()} images: per thread
      * over its share of the images when the batch is split, else over the whole batch on the
-     * calling thread with the threaded GEMM. Groups of a range are made as even as possible.
-     * {@code part} receives the part index (0 on the unsplit path) before its groups run.
+     * calling thread with the threaded GEMM. The operands are those of the pass's group method
+     * ({@code a, b, bias → out}: x, w, bias → y; gy, w → gx; x, gy → gw). The weight gradient
+     * of a split batch sums each part's images into its own array (the first part straight into
+     * gw, the others into arrays of the calling thread) and adds them in part order.
+     *
+     * <p>Only a split creates a lambda; the unsplit path calls {@link #groups} directly, so that
+     * a single-threaded call allocates nothing.
      */
-    private void forGroups(Plan p, java.util.function.IntFunction<GroupBody> part) {
-        if (splitOverImages(p.g())) {
-            parallel.forParts(parallel.threads(), p.g().batch(), (q, from, to) ->
-                    groups(p, from, to, part.apply(q), ConvWorkspace.current(), serialGemm, false));
-        } else {
-            groups(p, 0, p.g().batch(), part.apply(0), ConvWorkspace.current(), parallelGemm, true);
+    private void run(Pass pass, ConvGeometry g, float[] a, float[] b, float[] bias, float[] out) {
+        Plan p = plans.of(g);
+        if (!splitOverImages(g)) {
+            groups(pass, p, a, b, bias, out, 0, g.batch(), ConvWorkspace.current(), parallelGemm, true);
+            return;
+        }
+        int parts = parallel.threads();
+        int size = g.outChannels() * p.rows();
+        // Owned by this call's thread, which waits while the other parts fill them.
+        float[][] partials = pass == Pass.WEIGHT ? ConvWorkspace.current().partials(parts - 1, size) : null;
+        parallel.forParts(parts, g.batch(), (q, from, to) -> groups(pass, p, a, b, bias,
+                q == 0 || partials == null ? out : partials[q - 1], from, to, ConvWorkspace.current(), serialGemm, false));
+        if (partials != null) {
+            for (int q = 0; q < parts - 1; q++) {
+                kernels.binary(BinaryOp.ADD, out, 0, partials[q], 0, out, 0, size);
+            }
         }
     }
 
-    private static void groups(Plan p, int from, int to, GroupBody body, ConvWorkspace ws, Sgemm gemm, boolean spread) {
+    /** Images [from, to) in groups of at most {@code p.group()}, made as even as possible. */
+    private void groups(Pass pass, Plan p, float[] a, float[] b, float[] bias, float[] out, int from, int to,
+                        ConvWorkspace ws, Sgemm gemm, boolean spread) {
         int n = to - from;
         if (n <= 0) {
+            if (pass == Pass.WEIGHT) {
+                Arrays.fill(out, 0, p.g().outChannels() * p.rows(), 0f);
+            }
             return;
         }
         int count = (n + p.group() - 1) / p.group();
         for (int q = 0; q < count; q++) {
             int first = from + (int) ((long) n * q / count);
             int next = from + (int) ((long) n * (q + 1) / count);
-            body.run(first, next - first, ws, gemm, spread);
+            switch (pass) {
+                case FORWARD -> forwardGroup(p, a, b, bias, out, first, next - first, ws, gemm, spread);
+                case INPUT -> backwardInputGroup(p, a, b, out, first, next - first, ws, gemm, spread);
+                case WEIGHT -> weightGroup(p, a, b, out, q == 0 ? 0f : 1f, first, next - first, ws, gemm, spread);
+            }
         }
     }
 
@@ -168,8 +196,7 @@ final class Convolution {
             winograd.forward(x, w, bias, y, g);
             return;
         }
-        Plan p = plan(g);
-        forGroups(p, part -> (first, count, ws, gemm, spread) -> forwardGroup(p, x, w, bias, y, first, count, ws, gemm, spread));
+        run(Pass.FORWARD, g, x, w, bias, y);
     }
 
     private void forwardGroup(Plan p, float[] x, float[] w, float[] bias, float[] y, int first, int count,
@@ -299,8 +326,7 @@ final class Convolution {
             winograd.backwardInput(gy, w, gx, g);
             return;
         }
-        Plan p = plan(g);
-        forGroups(p, part -> (first, count, ws, gemm, spread) -> backwardInputGroup(p, gy, w, gx, first, count, ws, gemm, spread));
+        run(Pass.INPUT, g, gy, w, null, gx);
     }
 
     private void backwardInputGroup(Plan p, float[] gy, float[] w, float[] gx, int first, int count,
@@ -372,30 +398,7 @@ final class Convolution {
             winograd.backwardWeight(x, gy, gw, g);
             return;
         }
-        Plan p = plan(g);
-        int size = g.outChannels() * p.rows();
-        if (splitOverImages(g)) {
-            int parts = parallel.threads();
-            // Owned by this call's thread, which waits while the other parts fill them.
-            float[][] partials = ConvWorkspace.current().partials(parts - 1, size);
-            boolean[] started = new boolean[parts];
-            forGroups(p, part -> (first, count, ws, gemm, spread) -> {
-                float[] acc = part == 0 ? gw : partials[part - 1];
-                weightGroup(p, x, gy, acc, started[part] ? 1f : 0f, first, count, ws, gemm, spread);
-                started[part] = true;
-            });
-            for (int q = 0; q < parts - 1; q++) {
-                if (started[q + 1]) {
-                    kernels.binary(BinaryOp.ADD, gw, 0, partials[q], 0, gw, 0, size);
-                }
-            }
-        } else {
-            boolean[] started = new boolean[1];
-            forGroups(p, part -> (first, count, ws, gemm, spread) -> {
-                weightGroup(p, x, gy, gw, started[0] ? 1f : 0f, first, count, ws, gemm, spread);
-                started[0] = true;
-            });
-        }
+        run(Pass.WEIGHT, g, x, gy, null, gw);
     }
 
     /** {@code acc = Σ_group gy_b · col_bᵀ + beta·acc}. */
@@ -446,8 +449,10 @@ final class Convolution {
                         boolean spread, boolean adjoint) {
         ConvGeometry g = p.g();
         int channels = g.inChannels();
-        if (spread) {
-            parallel.forRange(channels, (long) g.kH() * g.kW() * t,
+        long work = (long) g.kH() * g.kW() * t;
+        if (spread && parallel.parts(channels, work) > 1) {
+            // A lambda only when the channels are really split: the single-part path allocates nothing.
+            parallel.forRange(channels, work,
                     (c0, c1) -> Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, c0, c1, adjoint));
         } else {
             Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, 0, channels, adjoint);

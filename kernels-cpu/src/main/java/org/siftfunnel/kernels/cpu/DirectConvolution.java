@@ -16,8 +16,9 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * row are scratch: they are computed and dropped in the forward pass, and held at zero in the
  * gradient so that they contribute nothing.
  *
- * <p>Images are split over the threads; the weight gradient is summed per thread in double and
- * the parts added in a fixed order.
+ * <p>Images are split over the threads; the weight gradient is summed per part in double (in
+ * arrays of the calling thread) and the parts added in a fixed order. Layouts are cached per
+ * geometry, so a warm single-threaded call allocates nothing.
  */
 final class DirectConvolution {
 
@@ -28,6 +29,7 @@ final class DirectConvolution {
 
     private final Parallel parallel;
     private final ArrayKernels kernels;
+    private final GeometryCache<Layout> layouts = new GeometryCache<>(Layout::of);
 
     DirectConvolution(Parallel parallel, ArrayKernels kernels) {
         this.parallel = parallel;
@@ -62,30 +64,39 @@ final class DirectConvolution {
     // ================================================================ forward
 
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
-        Layout l = Layout.of(g);
-        parallel.forParts(parts(g), g.batch(), (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] xp = ws.columns(g.inChannels() * l.plane());
-            float[] acc = ws.tile(l.outPlane());
-            for (int b = from; b < to; b++) {
-                pad(l, x, b, xp);
-                for (int co = 0; co < g.outChannels(); co++) {
-                    Arrays.fill(acc, 0, l.span(), bias == null ? 0f : bias[co]);
-                    int wAt = co * g.inChannels() * g.kH() * g.kW();
-                    for (int c = 0; c < g.inChannels(); c++) {
-                        for (int ky = 0; ky < g.kH(); ky++) {
-                            for (int kx = 0; kx < g.kW(); kx++) {
-                                kernels.axpy(w[wAt++], xp, l.tap(c, ky, kx), acc, 0, l.span());
-                            }
+        Layout l = layouts.of(g);
+        int parts = parts(g);
+        // A lambda only for a real split: the single-part path allocates nothing.
+        if (parts == 1) {
+            forwardImages(l, x, w, bias, y, 0, g.batch());
+        } else {
+            parallel.forParts(parts, g.batch(), (part, from, to) -> forwardImages(l, x, w, bias, y, from, to));
+        }
+    }
+
+    private void forwardImages(Layout l, float[] x, float[] w, float[] bias, float[] y, int from, int to) {
+        ConvGeometry g = l.g();
+        ConvWorkspace ws = ConvWorkspace.current();
+        float[] xp = ws.columns(g.inChannels() * l.plane());
+        float[] acc = ws.tile(l.outPlane());
+        for (int b = from; b < to; b++) {
+            pad(l, x, b, xp);
+            for (int co = 0; co < g.outChannels(); co++) {
+                Arrays.fill(acc, 0, l.span(), bias == null ? 0f : bias[co]);
+                int wAt = co * g.inChannels() * g.kH() * g.kW();
+                for (int c = 0; c < g.inChannels(); c++) {
+                    for (int ky = 0; ky < g.kH(); ky++) {
+                        for (int kx = 0; kx < g.kW(); kx++) {
+                            kernels.axpy(w[wAt++], xp, l.tap(c, ky, kx), acc, 0, l.span());
                         }
                     }
-                    int yAt = (b * g.outChannels() + co) * g.outH() * g.outW();
-                    for (int oy = 0; oy < g.outH(); oy++) {
-                        System.arraycopy(acc, oy * l.wp(), y, yAt + oy * g.outW(), g.outW());
-                    }
+                }
+                int yAt = (b * g.outChannels() + co) * g.outH() * g.outW();
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    System.arraycopy(acc, oy * l.wp(), y, yAt + oy * g.outW(), g.outW());
                 }
             }
-        });
+        }
     }
 
     /**
@@ -125,27 +136,35 @@ final class DirectConvolution {
     // ================================================================ gradient to the input
 
     void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
-        Layout l = Layout.of(g);
-        parallel.forParts(parts(g), g.batch(), (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] gxp = ws.columns(g.inChannels() * l.plane());
-            float[] gyp = ws.tile(g.outChannels() * l.outPlane());
-            for (int b = from; b < to; b++) {
-                pitch(l, gy, b, gyp);
-                Arrays.fill(gxp, 0, g.inChannels() * l.plane(), 0f);
-                int wAt = 0;
-                for (int co = 0; co < g.outChannels(); co++) {
-                    for (int c = 0; c < g.inChannels(); c++) {
-                        for (int ky = 0; ky < g.kH(); ky++) {
-                            for (int kx = 0; kx < g.kW(); kx++) {
-                                kernels.axpy(w[wAt++], gyp, co * l.outPlane(), gxp, l.tap(c, ky, kx), l.span());
-                            }
+        Layout l = layouts.of(g);
+        int parts = parts(g);
+        if (parts == 1) {
+            backwardInputImages(l, gy, w, gx, 0, g.batch());
+        } else {
+            parallel.forParts(parts, g.batch(), (part, from, to) -> backwardInputImages(l, gy, w, gx, from, to));
+        }
+    }
+
+    private void backwardInputImages(Layout l, float[] gy, float[] w, float[] gx, int from, int to) {
+        ConvGeometry g = l.g();
+        ConvWorkspace ws = ConvWorkspace.current();
+        float[] gxp = ws.columns(g.inChannels() * l.plane());
+        float[] gyp = ws.tile(g.outChannels() * l.outPlane());
+        for (int b = from; b < to; b++) {
+            pitch(l, gy, b, gyp);
+            Arrays.fill(gxp, 0, g.inChannels() * l.plane(), 0f);
+            int wAt = 0;
+            for (int co = 0; co < g.outChannels(); co++) {
+                for (int c = 0; c < g.inChannels(); c++) {
+                    for (int ky = 0; ky < g.kH(); ky++) {
+                        for (int kx = 0; kx < g.kW(); kx++) {
+                            kernels.axpy(w[wAt++], gyp, co * l.outPlane(), gxp, l.tap(c, ky, kx), l.span());
                         }
                     }
                 }
-                crop(l, gxp, gx, b);
             }
-        });
+            crop(l, gxp, gx, b);
+        }
     }
 
     /** The adjoint of {@link #pad}: input pixels outside the padded planes get a zero gradient. */
@@ -173,36 +192,45 @@ final class DirectConvolution {
     // ================================================================ gradient to the weight
 
     void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
-        Layout l = Layout.of(g);
-        int taps = g.inChannels() * g.kH() * g.kW();
+        Layout l = layouts.of(g);
+        int size = g.outChannels() * g.inChannels() * g.kH() * g.kW();
         int parts = parts(g);
-        double[][] sums = new double[parts][g.outChannels() * taps];
-        parallel.forParts(parts, g.batch(), (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] xp = ws.columns(g.inChannels() * l.plane());
-            float[] gyp = ws.tile(g.outChannels() * l.outPlane());
-            double[] sum = sums[part];
-            for (int b = from; b < to; b++) {
-                pad(l, x, b, xp);
-                pitch(l, gy, b, gyp);
-                int at = 0;
-                for (int co = 0; co < g.outChannels(); co++) {
-                    for (int c = 0; c < g.inChannels(); c++) {
-                        for (int ky = 0; ky < g.kH(); ky++) {
-                            for (int kx = 0; kx < g.kW(); kx++) {
-                                sum[at++] += kernels.dot(gyp, co * l.outPlane(), xp, l.tap(c, ky, kx), l.span());
-                            }
+        // One sum per part, owned by this call's thread (which waits while the parts fill them).
+        double[][] sums = ConvWorkspace.current().doublePartials(parts, size);
+        if (parts == 1) {
+            weightImages(l, x, gy, sums[0], 0, g.batch());
+        } else {
+            parallel.forParts(parts, g.batch(), (part, from, to) -> weightImages(l, x, gy, sums[part], from, to));
+        }
+        for (int i = 0; i < size; i++) {
+            double s = 0;
+            for (int q = 0; q < parts; q++) {
+                s += sums[q][i];
+            }
+            gw[i] = (float) s;
+        }
+    }
+
+    /** {@code sum} = the weight gradient of images [from, to), in double. */
+    private void weightImages(Layout l, float[] x, float[] gy, double[] sum, int from, int to) {
+        ConvGeometry g = l.g();
+        ConvWorkspace ws = ConvWorkspace.current();
+        float[] xp = ws.columns(g.inChannels() * l.plane());
+        float[] gyp = ws.tile(g.outChannels() * l.outPlane());
+        Arrays.fill(sum, 0, g.outChannels() * g.inChannels() * g.kH() * g.kW(), 0.0);
+        for (int b = from; b < to; b++) {
+            pad(l, x, b, xp);
+            pitch(l, gy, b, gyp);
+            int at = 0;
+            for (int co = 0; co < g.outChannels(); co++) {
+                for (int c = 0; c < g.inChannels(); c++) {
+                    for (int ky = 0; ky < g.kH(); ky++) {
+                        for (int kx = 0; kx < g.kW(); kx++) {
+                            sum[at++] += kernels.dot(gyp, co * l.outPlane(), xp, l.tap(c, ky, kx), l.span());
                         }
                     }
                 }
             }
-        });
-        for (int i = 0; i < g.outChannels() * taps; i++) {
-            double s = 0;
-            for (double[] part : sums) {
-                s += part[i];
-            }
-            gw[i] = (float) s;
         }
     }
 }

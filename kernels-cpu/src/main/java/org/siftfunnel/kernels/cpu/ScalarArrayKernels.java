@@ -193,6 +193,119 @@ final class ScalarArrayKernels implements ArrayKernels {
         }
     }
 
+    // ---------------------------------------------------------------- Winograd tile transforms
+    // The vector kernels run these for their tails; both evaluate every expression alike.
+
+    @Override
+    public void winogradInput(float[] d, int dOff, int dStride, int rowShift, int tiles, float[] v, int vOff, int vStride) {
+        // Quarter plane (k, φ, s) at dOff + ((s·2 + k)·2 + φ)·dStride: row k (+2 with rowShift), column 2s + φ.
+        int q00 = dOff;
+        int q01 = dOff + dStride;
+        int q10 = dOff + 2 * dStride;
+        int q11 = dOff + 3 * dStride;
+        int q02 = dOff + 4 * dStride;
+        int q03 = dOff + 5 * dStride;
+        int q12 = dOff + 6 * dStride;
+        int q13 = dOff + 7 * dStride;
+        for (int t = 0; t < tiles; t++) {
+            float d00 = d[q00 + t];
+            float d01 = d[q01 + t];
+            float d02 = d[q02 + t];
+            float d03 = d[q03 + t];
+            float d10 = d[q10 + t];
+            float d11 = d[q11 + t];
+            float d12 = d[q12 + t];
+            float d13 = d[q13 + t];
+            float d20 = d[q00 + rowShift + t];
+            float d21 = d[q01 + rowShift + t];
+            float d22 = d[q02 + rowShift + t];
+            float d23 = d[q03 + rowShift + t];
+            float d30 = d[q10 + rowShift + t];
+            float d31 = d[q11 + rowShift + t];
+            float d32 = d[q12 + rowShift + t];
+            float d33 = d[q13 + rowShift + t];
+            // Bᵀ·d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 ...
+            float a0 = d00 - d20;
+            float a1 = d01 - d21;
+            float a2 = d02 - d22;
+            float a3 = d03 - d23;
+            float b0 = d10 + d20;
+            float b1 = d11 + d21;
+            float b2 = d12 + d22;
+            float b3 = d13 + d23;
+            float c0 = d20 - d10;
+            float c1 = d21 - d11;
+            float c2 = d22 - d12;
+            float c3 = d23 - d13;
+            float e0 = d10 - d30;
+            float e1 = d11 - d31;
+            float e2 = d12 - d32;
+            float e3 = d13 - d33;
+            // ... then the same on the columns of each row.
+            int at = vOff + t;
+            v[at] = a0 - a2;
+            v[at + vStride] = a1 + a2;
+            v[at + 2 * vStride] = a2 - a1;
+            v[at + 3 * vStride] = a1 - a3;
+            v[at + 4 * vStride] = b0 - b2;
+            v[at + 5 * vStride] = b1 + b2;
+            v[at + 6 * vStride] = b2 - b1;
+            v[at + 7 * vStride] = b1 - b3;
+            v[at + 8 * vStride] = c0 - c2;
+            v[at + 9 * vStride] = c1 + c2;
+            v[at + 10 * vStride] = c2 - c1;
+            v[at + 11 * vStride] = c1 - c3;
+            v[at + 12 * vStride] = e0 - e2;
+            v[at + 13 * vStride] = e1 + e2;
+            v[at + 14 * vStride] = e2 - e1;
+            v[at + 15 * vStride] = e1 - e3;
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int mStride, int tiles, float[] y, int yOff, int yStride) {
+        for (int t = 0; t < tiles; t++) {
+            int at = mOff + t;
+            // Aᵀ·M: rows m0 + m1 + m2 and m1 − m2 − m3, then the same on the columns.
+            float s0 = m[at] + m[at + 4 * mStride] + m[at + 8 * mStride];
+            float s1 = m[at + mStride] + m[at + 5 * mStride] + m[at + 9 * mStride];
+            float s2 = m[at + 2 * mStride] + m[at + 6 * mStride] + m[at + 10 * mStride];
+            float s3 = m[at + 3 * mStride] + m[at + 7 * mStride] + m[at + 11 * mStride];
+            float r0 = m[at + 4 * mStride] - m[at + 8 * mStride] - m[at + 12 * mStride];
+            float r1 = m[at + 5 * mStride] - m[at + 9 * mStride] - m[at + 13 * mStride];
+            float r2 = m[at + 6 * mStride] - m[at + 10 * mStride] - m[at + 14 * mStride];
+            float r3 = m[at + 7 * mStride] - m[at + 11 * mStride] - m[at + 15 * mStride];
+            int o = yOff + t;
+            y[o] = s0 + s1 + s2;
+            y[o + yStride] = s1 - s2 - s3;
+            y[o + 2 * yStride] = r0 + r1 + r2;
+            y[o + 3 * yStride] = r1 - r2 - r3;
+        }
+    }
+
+    @Override
+    public void winogradGradient(float[] g, int gOff, int gStride, int tiles, float[] e, int eOff, int eStride) {
+        for (int t = 0; t < tiles; t++) {
+            float g00 = g[gOff + t];
+            float g01 = g[gOff + gStride + t];
+            float g10 = g[gOff + 2 * gStride + t];
+            float g11 = g[gOff + 3 * gStride + t];
+            // A·g: rows g0, g0 + g1, g0 − g1, −g1; then each row (a, b) becomes a, a + b, a − b, −b.
+            int at = eOff + t;
+            gradientRow(e, at, eStride, 0, g00, g01);
+            gradientRow(e, at, eStride, 1, g00 + g10, g01 + g11);
+            gradientRow(e, at, eStride, 2, g00 - g10, g01 - g11);
+            gradientRow(e, at, eStride, 3, -g10, -g11);
+        }
+    }
+
+    private static void gradientRow(float[] e, int at, int stride, int q, float a, float b) {
+        e[at + 4 * q * stride] = a;
+        e[at + (4 * q + 1) * stride] = a + b;
+        e[at + (4 * q + 2) * stride] = a - b;
+        e[at + (4 * q + 3) * stride] = -b;
+    }
+
     // ---------------------------------------------------------------- distances
 
     @Override

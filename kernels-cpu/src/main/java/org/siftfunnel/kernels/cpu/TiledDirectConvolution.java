@@ -34,7 +34,9 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  * in a partial vector are handled by copying gy at a pitch of whole vectors, zero past the row
  * end, so that the surplus lanes add nothing.
  *
- * <p>Images are split over the threads; weights are re-arranged once per call.
+ * <p>Images are split over the threads; weights are re-arranged once per call. Layouts, tap
+ * offsets and positions are computed once per geometry ({@link GeometryCache}), per-part sums go
+ * into arrays of the calling thread, so a warm single-threaded call allocates nothing.
  */
 final class TiledDirectConvolution {
 
@@ -55,6 +57,9 @@ final class TiledDirectConvolution {
     private final Parallel parallel;
     private final ArrayKernels kernels;
     private final int lanes;
+    private final GeometryCache<Correlation> forwardPlans = new GeometryCache<>(this::forwardPlan);
+    private final GeometryCache<Correlation> adjointPlans = new GeometryCache<>(this::adjointPlan);
+    private final GeometryCache<WeightPlan> weightPlans = new GeometryCache<>(this::weightPlan);
 
     TiledDirectConvolution(Parallel parallel, ArrayKernels kernels) {
         this.parallel = parallel;
@@ -142,6 +147,20 @@ final class TiledDirectConvolution {
                 g.kH(), g.kW(), g.inH(), g.inW(), lanes);
     }
 
+    /** A correlation's layout with its tap offsets and output positions ({@link #positions}), per geometry. */
+    private record Correlation(Layout layout, int[] tapOff, int[] pos) {
+    }
+
+    private Correlation forwardPlan(ConvGeometry g) {
+        Layout l = forwardLayout(g);
+        return new Correlation(l, l.tapOffsets(1), positions(l));
+    }
+
+    private Correlation adjointPlan(ConvGeometry g) {
+        Layout l = adjointLayout(g);
+        return new Correlation(l, l.tapOffsets(1), positions(l));
+    }
+
     private int parts(ConvGeometry g) {
         return g.macs() < MIN_PARALLEL_MACS ? 1 : Math.min(parallel.threads(), g.batch());
     }
@@ -177,7 +196,8 @@ final class TiledDirectConvolution {
     // ================================================================ forward and gradient to the input
 
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
-        Layout l = forwardLayout(g);
+        Correlation plan = forwardPlans.of(g);
+        Layout l = plan.layout();
         int k = g.outChannels();
         int taps = l.taps();
         // Weights as [block][tap][12 channels], zero past the last channel.
@@ -188,11 +208,12 @@ final class TiledDirectConvolution {
                 packed[((co / TILE) * taps + t) * TILE + co % TILE] = w[co * taps + t];
             }
         }
-        correlate(l, x, g.inChannels() * g.inH() * g.inW(), packed, blocks, k, bias, y, g.batch(), parts(g));
+        correlate(plan, x, g.inChannels() * g.inH() * g.inW(), packed, blocks, k, bias, y, g.batch(), parts(g));
     }
 
     void backwardInput(float[] gy, float[] w, float[] gx, ConvGeometry g) {
-        Layout l = adjointLayout(g);
+        Correlation plan = adjointPlans.of(g);
+        Layout l = plan.layout();
         int c = g.inChannels();
         int k = g.outChannels();
         int kk = g.kH() * g.kW();
@@ -209,7 +230,7 @@ final class TiledDirectConvolution {
                 }
             }
         }
-        correlate(l, gy, k * g.outH() * g.outW(), packed, blocks, c, null, gx, g.batch(), parts(g));
+        correlate(plan, gy, k * g.outH() * g.outW(), packed, blocks, c, null, gx, g.batch(), parts(g));
     }
 
     /**
@@ -226,35 +247,45 @@ final class TiledDirectConvolution {
      * out[b] = correlation of the padded source image b with the packed weights, for
      * {@code outChannels} output channels in {@code blocks} blocks of 12, plus the bias.
      */
-    private void correlate(Layout l, float[] src, int srcImage, float[] packed, int blocks, int outChannels,
+    private void correlate(Correlation plan, float[] src, int srcImage, float[] packed, int blocks, int outChannels,
                            float[] bias, float[] out, int batch, int parts) {
+        // A lambda only for a real split: the single-part path allocates nothing.
+        if (parts == 1) {
+            correlateImages(plan, src, srcImage, packed, blocks, outChannels, bias, out, 0, batch);
+        } else {
+            parallel.forParts(parts, batch, (part, from, to) ->
+                    correlateImages(plan, src, srcImage, packed, blocks, outChannels, bias, out, from, to));
+        }
+    }
+
+    private void correlateImages(Correlation plan, float[] src, int srcImage, float[] packed, int blocks,
+                                 int outChannels, float[] bias, float[] out, int from, int to) {
+        Layout l = plan.layout();
         int taps = l.taps();
-        int[] tapOff = l.tapOffsets(1);
-        int[] pos = positions(l);
+        int[] tapOff = plan.tapOff();
+        int[] pos = plan.pos();
         int pairs = pos.length / (3 * POSITIONS);
         int outPlane = l.outH() * l.outW();
         int outImage = outChannels * outPlane;
-        parallel.forParts(parts, batch, (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] padded = ws.columns(l.span());
-            float[] tile = ws.tile(TILE * POSITIONS * lanes);
-            Arrays.fill(padded, l.imageFloats(), l.span(), 0f);
-            for (int b = from; b < to; b++) {
-                l.pad(src, b * srcImage, padded, 0);
-                for (int blk = 0; blk < blocks; blk++) {
-                    int c0 = blk * TILE;
-                    int channels = Math.min(TILE, outChannels - c0);
-                    for (int q = 0; q < pairs; q++) {
-                        int p0 = 3 * POSITIONS * q;
-                        int p1 = p0 + 3;
-                        kernels.convTile(taps, tapOff, packed, blk * taps * TILE, padded, pos[p0 + 1], pos[p1 + 1], tile);
-                        int base = b * outImage + c0 * outPlane;
-                        store(tile, 0, channels, bias, c0, out, base + pos[p0], outPlane, pos[p0 + 2]);
-                        store(tile, 1, channels, bias, c0, out, base + pos[p1], outPlane, pos[p1 + 2]);
-                    }
+        ConvWorkspace ws = ConvWorkspace.current();
+        float[] padded = ws.columns(l.span());
+        float[] tile = ws.tile(TILE * POSITIONS * lanes);
+        Arrays.fill(padded, l.imageFloats(), l.span(), 0f);
+        for (int b = from; b < to; b++) {
+            l.pad(src, b * srcImage, padded, 0);
+            for (int blk = 0; blk < blocks; blk++) {
+                int c0 = blk * TILE;
+                int channels = Math.min(TILE, outChannels - c0);
+                for (int q = 0; q < pairs; q++) {
+                    int p0 = 3 * POSITIONS * q;
+                    int p1 = p0 + 3;
+                    kernels.convTile(taps, tapOff, packed, blk * taps * TILE, padded, pos[p0 + 1], pos[p1 + 1], tile);
+                    int base = b * outImage + c0 * outPlane;
+                    store(tile, 0, channels, bias, c0, out, base + pos[p0], outPlane, pos[p0 + 2]);
+                    store(tile, 1, channels, bias, c0, out, base + pos[p1], outPlane, pos[p1 + 2]);
                 }
             }
-        });
+        }
     }
 
     /** Copies position i of a tile (its first {@code n} lanes, {@code channels} channels) to out, adding the bias. */
@@ -271,10 +302,35 @@ final class TiledDirectConvolution {
 
     // ================================================================ gradient to the weight
 
-    void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
+    /**
+     * The weight gradient's tables for one geometry.
+     *
+     * @param tapOff         tap offsets into the padded planes, padded to whole blocks of taps
+     * @param pitched        whether rows end in a partial vector, so that gy is copied at {@code pitch}
+     * @param gyPitchedImage floats of one image of gy at that pitch
+     * @param chan           gy channel offsets, padded to whole blocks by repeating the last channel (dropped)
+     * @param pos            positions as (gy offset, padded-x offset)
+     * @param accFloats      vector accumulators of one part
+     * @param chunk          images per chunk (their padded input and gy stay in L2)
+     */
+    private record WeightPlan(Layout layout, int[] tapOff, boolean pitched, int pitch, int gyPitchedImage, int[] chan,
+                              int[] pos, int accFloats, int chunk) {
+        int tapBlocks() {
+            return tapOff.length / WEIGHT_TAPS;
+        }
+
+        int chanBlocks() {
+            return chan.length / WEIGHT_CHANNELS;
+        }
+
+        int count() {
+            return pos.length / 2;
+        }
+    }
+
+    private WeightPlan weightPlan(ConvGeometry g) {
         Layout l = forwardLayout(g);
         int k = g.outChannels();
-        int taps = l.taps();
         int[] tapOff = l.tapOffsets(WEIGHT_TAPS);
         int tapBlocks = tapOff.length / WEIGHT_TAPS;
         // Rows whose width is not a multiple of L end in a partial vector. Rather than masked
@@ -285,15 +341,12 @@ final class TiledDirectConvolution {
         boolean pitched = l.outW() % lanes != 0;
         int pitch = pitched ? perRow * lanes : l.outW();
         int gyPlane = l.outH() * pitch;
-        int gyImage = k * g.outH() * g.outW();
         int gyPitchedImage = k * gyPlane;
-        // gy channel offsets, padded to whole blocks by repeating the last channel (dropped).
         int chanBlocks = (k + WEIGHT_CHANNELS - 1) / WEIGHT_CHANNELS;
         int[] chan = new int[chanBlocks * WEIGHT_CHANNELS];
         for (int j = 0; j < chan.length; j++) {
             chan[j] = Math.min(j, k - 1) * gyPlane;
         }
-        // Positions as (gy offset, padded-x offset).
         int count = l.outH() * perRow;
         int[] pos = new int[2 * count];
         for (int oy = 0, i = 0; oy < l.outH(); oy++) {
@@ -303,62 +356,89 @@ final class TiledDirectConvolution {
             }
         }
         int accFloats = chanBlocks * tapBlocks * WEIGHT_CHANNELS * WEIGHT_TAPS * lanes;
-        int xImage = g.inChannels() * g.inH() * g.inW();
         int chunk = Math.max(1, CHUNK_FLOATS / (l.imageFloats() + gyPitchedImage));
+        return new WeightPlan(l, tapOff, pitched, pitch, gyPitchedImage, chan, pos, accFloats, chunk);
+    }
+
+    void backwardWeight(float[] x, float[] gy, float[] gw, ConvGeometry g) {
+        WeightPlan plan = weightPlans.of(g);
+        int size = g.outChannels() * plan.layout().taps();
         int parts = parts(g);
-        double[][] sums = new double[parts][k * taps];
-        parallel.forParts(parts, g.batch(), (part, from, to) -> {
-            ConvWorkspace ws = ConvWorkspace.current();
-            float[] acc = ws.accumulators(accFloats);
-            Arrays.fill(acc, 0, accFloats, 0f);
-            int images = Math.min(chunk, to - from);
-            float[] padded = ws.columns(images * l.imageFloats() + lanes);
-            float[] gyp = pitched ? ws.tile(images * gyPitchedImage) : null;
-            for (int b0 = from; b0 < to; b0 += chunk) {
-                int n = Math.min(chunk, to - b0);
-                for (int j = 0; j < n; j++) {
-                    l.pad(x, (b0 + j) * xImage, padded, j * l.imageFloats());
-                }
-                Arrays.fill(padded, n * l.imageFloats(), n * l.imageFloats() + lanes, 0f);
-                float[] gSrc = gy;
-                int gOff = b0 * gyImage;
-                if (pitched) {
-                    Arrays.fill(gyp, 0, n * gyPitchedImage, 0f);
-                    for (int r = 0; r < n * k * l.outH(); r++) {
-                        System.arraycopy(gy, b0 * gyImage + r * l.outW(), gyp, r * pitch, l.outW());
-                    }
-                    gSrc = gyp;
-                    gOff = 0;
-                }
-                for (int cb = 0; cb < chanBlocks; cb++) {
-                    for (int tb = 0; tb < tapBlocks; tb++) {
-                        int accOff = (cb * tapBlocks + tb) * WEIGHT_CHANNELS * WEIGHT_TAPS * lanes;
-                        kernels.convWeightTile(n, gSrc, gOff, gyPitchedImage, chan, cb * WEIGHT_CHANNELS,
-                                padded, 0, l.imageFloats(), tapOff, tb * WEIGHT_TAPS, pos, count, lanes, acc, accOff);
-                    }
-                }
-            }
-            double[] sum = sums[part];
-            for (int co = 0; co < k; co++) {
-                int cb = co / WEIGHT_CHANNELS;
-                int j = co % WEIGHT_CHANNELS;
-                for (int t = 0; t < taps; t++) {
-                    int at = ((cb * tapBlocks + t / WEIGHT_TAPS) * WEIGHT_CHANNELS * WEIGHT_TAPS
-                            + j * WEIGHT_TAPS + t % WEIGHT_TAPS) * lanes;
-                    double s = 0;
-                    for (int e = 0; e < lanes; e++) {
-                        s += acc[at + e];
-                    }
-                    sum[co * taps + t] = s;
-                }
-            }
-        });
-        for (int i = 0; i < k * taps; i++) {
+        // One sum per part, owned by this call's thread (which waits while the parts fill them).
+        double[][] sums = ConvWorkspace.current().doublePartials(parts, size);
+        if (parts == 1) {
+            weightImages(plan, g, x, gy, sums[0], 0, g.batch());
+        } else {
+            parallel.forParts(parts, g.batch(), (part, from, to) -> weightImages(plan, g, x, gy, sums[part], from, to));
+        }
+        for (int i = 0; i < size; i++) {
             double s = 0;
-            for (double[] part : sums) {
-                s += part[i];
+            for (int q = 0; q < parts; q++) {
+                s += sums[q][i];
             }
             gw[i] = (float) s;
+        }
+    }
+
+    /**
+     * {@code sum[co·taps + t]} = the weight gradient of images [from, to): vector sums in the
+     * running thread's accumulators (only while this part runs), then added across the lanes.
+     */
+    private void weightImages(WeightPlan plan, ConvGeometry g, float[] x, float[] gy, double[] sum, int from, int to) {
+        Layout l = plan.layout();
+        int k = g.outChannels();
+        int taps = l.taps();
+        int tapBlocks = plan.tapBlocks();
+        int chanBlocks = plan.chanBlocks();
+        int accFloats = plan.accFloats();
+        int chunk = plan.chunk();
+        int pitch = plan.pitch();
+        int gyPitchedImage = plan.gyPitchedImage();
+        int gyImage = k * g.outH() * g.outW();
+        int xImage = g.inChannels() * g.inH() * g.inW();
+        ConvWorkspace ws = ConvWorkspace.current();
+        float[] acc = ws.accumulators(accFloats);
+        Arrays.fill(acc, 0, accFloats, 0f);
+        int images = Math.max(1, Math.min(chunk, to - from));
+        float[] padded = ws.columns(images * l.imageFloats() + lanes);
+        float[] gyp = plan.pitched() ? ws.tile(images * gyPitchedImage) : null;
+        for (int b0 = from; b0 < to; b0 += chunk) {
+            int n = Math.min(chunk, to - b0);
+            for (int j = 0; j < n; j++) {
+                l.pad(x, (b0 + j) * xImage, padded, j * l.imageFloats());
+            }
+            Arrays.fill(padded, n * l.imageFloats(), n * l.imageFloats() + lanes, 0f);
+            float[] gSrc = gy;
+            int gOff = b0 * gyImage;
+            if (plan.pitched()) {
+                Arrays.fill(gyp, 0, n * gyPitchedImage, 0f);
+                for (int r = 0; r < n * k * l.outH(); r++) {
+                    System.arraycopy(gy, b0 * gyImage + r * l.outW(), gyp, r * pitch, l.outW());
+                }
+                gSrc = gyp;
+                gOff = 0;
+            }
+            for (int cb = 0; cb < chanBlocks; cb++) {
+                for (int tb = 0; tb < tapBlocks; tb++) {
+                    int accOff = (cb * tapBlocks + tb) * WEIGHT_CHANNELS * WEIGHT_TAPS * lanes;
+                    kernels.convWeightTile(n, gSrc, gOff, gyPitchedImage, plan.chan(), cb * WEIGHT_CHANNELS,
+                            padded, 0, l.imageFloats(), plan.tapOff(), tb * WEIGHT_TAPS, plan.pos(), plan.count(), lanes,
+                            acc, accOff);
+                }
+            }
+        }
+        for (int co = 0; co < k; co++) {
+            int cb = co / WEIGHT_CHANNELS;
+            int j = co % WEIGHT_CHANNELS;
+            for (int t = 0; t < taps; t++) {
+                int at = ((cb * tapBlocks + t / WEIGHT_TAPS) * WEIGHT_CHANNELS * WEIGHT_TAPS
+                        + j * WEIGHT_TAPS + t % WEIGHT_TAPS) * lanes;
+                double s = 0;
+                for (int e = 0; e < lanes; e++) {
+                    s += acc[at + e];
+                }
+                sum[co * taps + t] = s;
+            }
         }
     }
 }

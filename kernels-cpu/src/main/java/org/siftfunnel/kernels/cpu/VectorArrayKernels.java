@@ -1323,6 +1323,142 @@ final class VectorArrayKernels implements ArrayKernels {
         }
     }
 
+    // ---------------------------------------------------------------- Winograd tile transforms
+    // One vector holds one entry of V consecutive tiles; the operations and their order are
+    // those of the scalar kernels (which run the tails), so every width gives the same bits.
+
+    @Override
+    public void winogradInput(float[] d, int dOff, int dStride, int rowShift, int tiles, float[] v, int vOff, int vStride) {
+        int q00 = dOff;
+        int q01 = dOff + dStride;
+        int q10 = dOff + 2 * dStride;
+        int q11 = dOff + 3 * dStride;
+        int q02 = dOff + 4 * dStride;
+        int q03 = dOff + 5 * dStride;
+        int q12 = dOff + 6 * dStride;
+        int q13 = dOff + 7 * dStride;
+        int t = 0;
+        for (int upper = S.loopBound(tiles); t < upper; t += V) {
+            FloatVector d00 = fromArray(S, d, q00 + t);
+            FloatVector d01 = fromArray(S, d, q01 + t);
+            FloatVector d02 = fromArray(S, d, q02 + t);
+            FloatVector d03 = fromArray(S, d, q03 + t);
+            FloatVector d10 = fromArray(S, d, q10 + t);
+            FloatVector d11 = fromArray(S, d, q11 + t);
+            FloatVector d12 = fromArray(S, d, q12 + t);
+            FloatVector d13 = fromArray(S, d, q13 + t);
+            FloatVector d20 = fromArray(S, d, q00 + rowShift + t);
+            FloatVector d21 = fromArray(S, d, q01 + rowShift + t);
+            FloatVector d22 = fromArray(S, d, q02 + rowShift + t);
+            FloatVector d23 = fromArray(S, d, q03 + rowShift + t);
+            FloatVector a0 = d00.sub(d20);
+            FloatVector a1 = d01.sub(d21);
+            FloatVector a2 = d02.sub(d22);
+            FloatVector a3 = d03.sub(d23);
+            FloatVector b0 = d10.add(d20);
+            FloatVector b1 = d11.add(d21);
+            FloatVector b2 = d12.add(d22);
+            FloatVector b3 = d13.add(d23);
+            FloatVector c0 = d20.sub(d10);
+            FloatVector c1 = d21.sub(d11);
+            FloatVector c2 = d22.sub(d12);
+            FloatVector c3 = d23.sub(d13);
+            FloatVector e0 = d10.sub(fromArray(S, d, q10 + rowShift + t));
+            FloatVector e1 = d11.sub(fromArray(S, d, q11 + rowShift + t));
+            FloatVector e2 = d12.sub(fromArray(S, d, q12 + rowShift + t));
+            FloatVector e3 = d13.sub(fromArray(S, d, q13 + rowShift + t));
+            int at = vOff + t;
+            a0.sub(a2).intoArray(v, at);
+            a1.add(a2).intoArray(v, at + vStride);
+            a2.sub(a1).intoArray(v, at + 2 * vStride);
+            a1.sub(a3).intoArray(v, at + 3 * vStride);
+            b0.sub(b2).intoArray(v, at + 4 * vStride);
+            b1.add(b2).intoArray(v, at + 5 * vStride);
+            b2.sub(b1).intoArray(v, at + 6 * vStride);
+            b1.sub(b3).intoArray(v, at + 7 * vStride);
+            c0.sub(c2).intoArray(v, at + 8 * vStride);
+            c1.add(c2).intoArray(v, at + 9 * vStride);
+            c2.sub(c1).intoArray(v, at + 10 * vStride);
+            c1.sub(c3).intoArray(v, at + 11 * vStride);
+            e0.sub(e2).intoArray(v, at + 12 * vStride);
+            e1.add(e2).intoArray(v, at + 13 * vStride);
+            e2.sub(e1).intoArray(v, at + 14 * vStride);
+            e1.sub(e3).intoArray(v, at + 15 * vStride);
+        }
+        if (t < tiles) {
+            SCALAR_TAIL.winogradInput(d, dOff + t, dStride, rowShift, tiles - t, v, vOff + t, vStride);
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int mStride, int tiles, float[] y, int yOff, int yStride) {
+        int t = 0;
+        for (int upper = S.loopBound(tiles); t < upper; t += V) {
+            int at = mOff + t;
+            FloatVector m4 = fromArray(S, m, at + 4 * mStride);
+            FloatVector m5 = fromArray(S, m, at + 5 * mStride);
+            FloatVector m6 = fromArray(S, m, at + 6 * mStride);
+            FloatVector m7 = fromArray(S, m, at + 7 * mStride);
+            FloatVector m8 = fromArray(S, m, at + 8 * mStride);
+            FloatVector m9 = fromArray(S, m, at + 9 * mStride);
+            FloatVector m10 = fromArray(S, m, at + 10 * mStride);
+            FloatVector m11 = fromArray(S, m, at + 11 * mStride);
+            FloatVector s0 = fromArray(S, m, at).add(m4).add(m8);
+            FloatVector s1 = fromArray(S, m, at + mStride).add(m5).add(m9);
+            FloatVector s2 = fromArray(S, m, at + 2 * mStride).add(m6).add(m10);
+            FloatVector s3 = fromArray(S, m, at + 3 * mStride).add(m7).add(m11);
+            FloatVector r0 = m4.sub(m8).sub(fromArray(S, m, at + 12 * mStride));
+            FloatVector r1 = m5.sub(m9).sub(fromArray(S, m, at + 13 * mStride));
+            FloatVector r2 = m6.sub(m10).sub(fromArray(S, m, at + 14 * mStride));
+            FloatVector r3 = m7.sub(m11).sub(fromArray(S, m, at + 15 * mStride));
+            int o = yOff + t;
+            s0.add(s1).add(s2).intoArray(y, o);
+            s1.sub(s2).sub(s3).intoArray(y, o + yStride);
+            r0.add(r1).add(r2).intoArray(y, o + 2 * yStride);
+            r1.sub(r2).sub(r3).intoArray(y, o + 3 * yStride);
+        }
+        if (t < tiles) {
+            SCALAR_TAIL.winogradOutput(m, mOff + t, mStride, tiles - t, y, yOff + t, yStride);
+        }
+    }
+
+    @Override
+    public void winogradGradient(float[] g, int gOff, int gStride, int tiles, float[] e, int eOff, int eStride) {
+        int t = 0;
+        for (int upper = S.loopBound(tiles); t < upper; t += V) {
+            FloatVector g00 = fromArray(S, g, gOff + t);
+            FloatVector g01 = fromArray(S, g, gOff + gStride + t);
+            FloatVector g10 = fromArray(S, g, gOff + 2 * gStride + t);
+            FloatVector g11 = fromArray(S, g, gOff + 3 * gStride + t);
+            FloatVector a1 = g00.add(g10);
+            FloatVector b1 = g01.add(g11);
+            FloatVector a2 = g00.sub(g10);
+            FloatVector b2 = g01.sub(g11);
+            FloatVector a3 = g10.neg();
+            FloatVector b3 = g11.neg();
+            int at = eOff + t;
+            g00.intoArray(e, at);
+            g00.add(g01).intoArray(e, at + eStride);
+            g00.sub(g01).intoArray(e, at + 2 * eStride);
+            g01.neg().intoArray(e, at + 3 * eStride);
+            a1.intoArray(e, at + 4 * eStride);
+            a1.add(b1).intoArray(e, at + 5 * eStride);
+            a1.sub(b1).intoArray(e, at + 6 * eStride);
+            b1.neg().intoArray(e, at + 7 * eStride);
+            a2.intoArray(e, at + 8 * eStride);
+            a2.add(b2).intoArray(e, at + 9 * eStride);
+            a2.sub(b2).intoArray(e, at + 10 * eStride);
+            b2.neg().intoArray(e, at + 11 * eStride);
+            a3.intoArray(e, at + 12 * eStride);
+            a3.add(b3).intoArray(e, at + 13 * eStride);
+            a3.sub(b3).intoArray(e, at + 14 * eStride);
+            b3.neg().intoArray(e, at + 15 * eStride);
+        }
+        if (t < tiles) {
+            SCALAR_TAIL.winogradGradient(g, gOff + t, gStride, tiles - t, e, eOff + t, eStride);
+        }
+    }
+
     // ---------------------------------------------------------------- register-tiled direct convolution
     // Written out by hand (no arrays of vectors, no helper taking a vector): the accumulators
     // must stay in registers, which C2 only does for plain locals of one method.

@@ -20,7 +20,8 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * scalar kernels, on 1, 2, 3 and 16 threads and with every part of a 5-way split on one thread
  * (the weight gradient's per-part sums must not live in per-thread buffers), and with small
  * group budgets (groups of one image,
- * groups of uneven sizes): planes of odd sizes (2×2 output blocks cut at the edge), no
+ * groups of uneven sizes): planes of odd sizes (2×2 output blocks cut at the edge; tile counts
+ * that leave a scalar tail after the vectorised transforms), no
  * padding, padding 2 and 3 (the adjoint's padding 0 and −1), padding in one direction only,
  * and a single image on two threads (the threaded GEMM). Outputs are pre-filled with NaN so
  * that an element left unwritten fails.
@@ -64,7 +65,9 @@ class WinogradConvolutionTest {
                 Arguments.of("64->64 padded in width only",
                         new ConvGeometry(2, 64, 6, 7, 64, 3, 3, 1, 1, 0, 1, 1, 1, 4, 7)),
                 Arguments.of("64->80 pad 1 on 6x6, 1 image", conv(1, 64, 6, 6, 80, 3, 1)),
-                Arguments.of("64->64 pad 1 on 4x4, 17 images (16 parts of 1 or 2)", conv(17, 64, 4, 4, 64, 3, 1)));
+                Arguments.of("64->64 pad 1 on 4x4, 17 images (16 parts of 1 or 2)", conv(17, 64, 4, 4, 64, 3, 1)),
+                Arguments.of("64->64 pad 1 on 17x17 (81 tiles a plane: whole vectors and a tail at every width)",
+                        conv(2, 64, 17, 17, 64, 3, 1)));
         return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
     }
 
