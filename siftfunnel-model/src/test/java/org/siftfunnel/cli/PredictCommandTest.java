@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.siftfunnel.cli.CliRun.Outcome;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.io.SafeTensors;
@@ -53,31 +53,11 @@ class PredictCommandTest {
     Path dir;
 
     /** Exit status and everything written to stdout and stderr (the command prints to System.out/err). */
-    private record Outcome(int status, String out, String err) {
-        String all() {
-            return "status " + status + "\nstdout:\n" + out + "stderr:\n" + err;
-        }
-    }
-
     private static Outcome predict(String... args) {
         String[] full = new String[args.length + 1];
         full[0] = "predict";
         System.arraycopy(args, 0, full, 1, args.length);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            int status = Main.run(full, o, e);
-            return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CliRun.run(full);
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -3,10 +3,7 @@ package org.siftfunnel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.siftfunnel.cli.CliRun.Outcome;
 import org.siftfunnel.engine.io.SafeTensors;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.model.arch.Architectures;
@@ -31,28 +29,8 @@ class RuntimeCommandsTest {
     static Path dir;
     static Path export;
 
-    private record Outcome(int status, String out, String err) {
-        String all() {
-            return "status " + status + "\nstdout:\n" + out + "stderr:\n" + err;
-        }
-    }
-
     private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(o);
-        System.setErr(e);
-        try {
-            int status = Main.run(args, o, e);
-            return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CliRun.run(args);
     }
 
     @BeforeAll

@@ -2,7 +2,12 @@ package org.siftfunnel.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import org.junit.jupiter.params.provider.Arguments;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.BackendPair;
@@ -10,10 +15,34 @@ import org.siftfunnel.engine.backend.BackendPair.Twin;
 import org.siftfunnel.engine.backend.ConvGeometry;
 import org.siftfunnel.engine.backend.DeviceBuffer;
 import org.siftfunnel.engine.backend.reference.ReferenceBackend;
+import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /** The checks every convolution path's tests share: against the reference, and run to run. */
 final class ConvolutionChecks {
     private ConvolutionChecks() {
+    }
+
+    /**
+     * Every vector width at 1 and 2 threads, then {@code extra}, then the settings that stress
+     * how parts are spread over threads: 3 and 16 threads (more parts than the pool can take at
+     * once, so one thread runs several parts) and every part of a 5-way split on one thread.
+     */
+    static List<Backend> everyWidthAndThreadSetting(Backend... extra) {
+        List<Backend> list = new ArrayList<>();
+        for (VectorWidth w : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
+            list.add(new CpuBackend(1, w));
+            list.add(new CpuBackend(2, w));
+        }
+        list.addAll(List.of(extra));
+        list.add(new CpuBackend(3, VectorWidth.AUTO));
+        list.add(new CpuBackend(16, VectorWidth.AUTO));
+        list.add(new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
+        return list;
+    }
+
+    /** Each (name, geometry) case on each backend, as (name, geometry, backend) arguments. */
+    static Stream<Arguments> onEachBackend(List<Arguments> cases, List<Backend> backends) {
+        return cases.stream().flatMap(a -> backends.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
     }
 
     /**

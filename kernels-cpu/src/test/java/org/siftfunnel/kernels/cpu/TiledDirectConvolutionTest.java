@@ -3,7 +3,6 @@ package org.siftfunnel.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -29,19 +28,7 @@ class TiledDirectConvolutionTest {
 
     private static final double TOLERANCE = 1e-5;
 
-    private static final List<Backend> BACKENDS = backends();
-
-    private static List<Backend> backends() {
-        List<Backend> list = new ArrayList<>();
-        for (VectorWidth w : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
-            list.add(new CpuBackend(1, w));
-            list.add(new CpuBackend(2, w));
-        }
-        list.add(new CpuBackend(3, VectorWidth.AUTO));
-        list.add(new CpuBackend(16, VectorWidth.AUTO));
-        list.add(new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
-        return list;
-    }
+    private static final List<Backend> BACKENDS = ConvolutionChecks.everyWidthAndThreadSetting();
 
     private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int pad) {
         int oh = ConvGeometry.outputSize(h, kernel, 1, pad, 1);
@@ -61,7 +48,7 @@ class TiledDirectConvolutionTest {
                         new ConvGeometry(3, 6, 6, 7, 8, 3, 3, 1, 1, 0, 1, 1, 1, 4, 7)),
                 Arguments.of("12->16 5x3 pad (2, 1) on 5x5, 19 images",
                         new ConvGeometry(19, 12, 5, 5, 16, 5, 3, 1, 1, 2, 1, 1, 1, 5, 5)));
-        return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
+        return ConvolutionChecks.onEachBackend(cases, BACKENDS);
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.siftfunnel.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,24 +29,9 @@ class WinogradConvolutionTest {
 
     private static final double TOLERANCE = 1e-5;
 
-    private static final List<Backend> BACKENDS = backends();
-
-    private static List<Backend> backends() {
-        List<Backend> list = new ArrayList<>();
-        for (VectorWidth w : List.of(VectorWidth.BITS_512, VectorWidth.BITS_256, VectorWidth.BITS_128, VectorWidth.SCALAR)) {
-            list.add(new CpuBackend(1, w));
-            list.add(new CpuBackend(2, w));
-        }
-        // Group budgets of 4× the column limit: one image per group, and groups of 2 and 3 of 5 images.
-        list.add(new CpuBackend(2, VectorWidth.AUTO, 5000));
-        list.add(new CpuBackend(1, VectorWidth.AUTO, 40000));
-        // More parts than pool threads can take at once: one thread then runs several parts.
-        list.add(new CpuBackend(3, VectorWidth.AUTO));
-        list.add(new CpuBackend(16, VectorWidth.AUTO));
-        // Every part of a 5-way split on one thread, in turn: the same, deterministically.
-        list.add(new CpuBackend(5, VectorWidth.AUTO, Convolution.DEFAULT_MAX_COLUMN_FLOATS, Parallel.Schedule.ONE_THREAD));
-        return list;
-    }
+    /** Extra group budgets of 4× the column limit: one image per group, and groups of 2 and 3 of 5 images. */
+    private static final List<Backend> BACKENDS = ConvolutionChecks.everyWidthAndThreadSetting(
+            new CpuBackend(2, VectorWidth.AUTO, 5000), new CpuBackend(1, VectorWidth.AUTO, 40000));
 
     private static ConvGeometry conv(int n, int c, int h, int w, int k, int kernel, int pad) {
         int oh = ConvGeometry.outputSize(h, kernel, 1, pad, 1);
@@ -68,7 +52,7 @@ class WinogradConvolutionTest {
                 Arguments.of("64->64 pad 1 on 4x4, 17 images (16 parts of 1 or 2)", conv(17, 64, 4, 4, 64, 3, 1)),
                 Arguments.of("64->64 pad 1 on 17x17 (81 tiles a plane: whole vectors and a tail at every width)",
                         conv(2, 64, 17, 17, 64, 3, 1)));
-        return cases.stream().flatMap(a -> BACKENDS.stream().map(b -> Arguments.of(a.get()[0], a.get()[1], b)));
+        return ConvolutionChecks.onEachBackend(cases, BACKENDS);
     }
 
     @Test
