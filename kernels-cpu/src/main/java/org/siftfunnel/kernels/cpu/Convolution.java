@@ -33,9 +33,9 @@ import org.siftfunnel.kernels.cpu.gemm.Sgemm;
  * ({@link WinogradConvolution}), 2.25× fewer multiply-adds.
  *
  * <p>Allocation: plans are cached per geometry ({@link GeometryCache}), buffers are per thread
- * ({@link ConvWorkspace}), and a lambda is made only where work is really handed to other
- * threads, so a warm call on one thread allocates nothing; a split allocates only the pool's
- * bookkeeping (a task per part).
+ * ({@link ConvWorkspace}), and the operands of a call split over the threads travel in
+ * per-thread objects rather than lambdas, so a warm call allocates nothing, on one thread or
+ * several ({@code ConvolutionAllocationTest}).
  */
 final class Convolution {
 
@@ -137,8 +137,7 @@ final class Convolution {
      * of a split batch sums each part's images into its own array (the first part straight into
      * gw, the others into arrays of the calling thread) and adds them in part order.
      *
-     * <p>Only a split creates a lambda; the unsplit path calls {@link #groups} directly, so that
-     * a single-threaded call allocates nothing.
+     * <p>A split hands its operands to the threads in the calling thread's {@link Split}.
      */
     private void run(Pass pass, ConvGeometry g, float[] a, float[] b, float[] bias, float[] out) {
         Plan p = plans.of(g);
@@ -150,8 +149,12 @@ final class Convolution {
         int size = g.outChannels() * p.rows();
         // Owned by this call's thread, which waits while the other parts fill them.
         float[][] partials = pass == Pass.WEIGHT ? ConvWorkspace.current().partials(parts - 1, size) : null;
-        parallel.forParts(parts, g.batch(), (q, from, to) -> groups(pass, p, a, b, bias,
-                q == 0 || partials == null ? out : partials[q - 1], from, to, ConvWorkspace.current(), serialGemm, false));
+        Split s = SPLITS.get().images(this, pass, p, a, b, bias, out, partials);
+        try {
+            parallel.forParts(parts, g.batch(), s);
+        } finally {
+            s.clear();
+        }
         if (partials != null) {
             for (int q = 0; q < parts - 1; q++) {
                 kernels.binary(BinaryOp.ADD, out, 0, partials[q], 0, out, 0, size);
@@ -451,11 +454,92 @@ final class Convolution {
         int channels = g.inChannels();
         long work = (long) g.kH() * g.kW() * t;
         if (spread && parallel.parts(channels, work) > 1) {
-            // A lambda only when the channels are really split: the single-part path allocates nothing.
-            parallel.forRange(channels, work,
-                    (c0, c1) -> Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, c0, c1, adjoint));
+            Split s = SPLITS.get().unfold(g, image, imageOff, p0, t, col, colOff, ld, adjoint);
+            try {
+                parallel.forParts(parallel.parts(channels, work), channels, s);
+            } finally {
+                s.clear();
+            }
         } else {
             Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, 0, channels, adjoint);
+        }
+    }
+
+    private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+    /**
+     * A split call's arguments, in the calling thread's instance rather than a lambda (which
+     * would be an object per call): either a pass over the images ({@link #run}; part q ≥ 1 of a
+     * weight gradient sums into {@code partials[q − 1]}) or an im2col/col2im over the channels
+     * ({@link #unfold}). Only one is in use at a time per thread: the unfold split happens on
+     * unsplit batches only.
+     */
+    private static final class Split implements Parallel.Part {
+        private Convolution owner;
+        private Pass pass;
+        private Plan p;
+        private float[] a;
+        private float[] b;
+        private float[] bias;
+        private float[] out;
+        private float[][] partials;
+        private ConvGeometry g;
+        private int imageOff;
+        private int p0;
+        private int t;
+        private int colOff;
+        private int ld;
+        private boolean adjoint;
+
+        Split images(Convolution owner, Pass pass, Plan p, float[] a, float[] b, float[] bias, float[] out,
+                     float[][] partials) {
+            this.owner = owner;
+            this.pass = pass;
+            this.p = p;
+            this.a = a;
+            this.b = b;
+            this.bias = bias;
+            this.out = out;
+            this.partials = partials;
+            return this;
+        }
+
+        /** im2col (col2im when adjoint) of {@code image → out} (the column block). */
+        Split unfold(ConvGeometry g, float[] image, int imageOff, int p0, int t, float[] col, int colOff, int ld,
+                     boolean adjoint) {
+            this.g = g;
+            this.a = image;
+            this.imageOff = imageOff;
+            this.p0 = p0;
+            this.t = t;
+            this.out = col;
+            this.colOff = colOff;
+            this.ld = ld;
+            this.adjoint = adjoint;
+            return this;
+        }
+
+        /** Drops the call's arrays and plans, which the thread-local would otherwise keep alive. */
+        void clear() {
+            owner = null;
+            pass = null;
+            p = null;
+            a = null;
+            b = null;
+            bias = null;
+            out = null;
+            partials = null;
+            g = null;
+        }
+
+        @Override
+        public void run(int q, int from, int to) {
+            if (pass == null) {
+                Unfold.run(g, a, imageOff, p0, t, out, colOff, ld, from, to, adjoint);
+            } else {
+                owner.groups(pass, p, a, b, bias, q == 0 || partials == null ? out : partials[q - 1], from, to,
+                        ConvWorkspace.current(), owner.serialGemm, false);
+            }
         }
     }
 }

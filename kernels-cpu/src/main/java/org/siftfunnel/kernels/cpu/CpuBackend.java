@@ -24,7 +24,7 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /**
  * The fast CPU backend: SIMD loops on the JDK Vector API, a packed SGEMM, im2col + GEMM
- * convolutions, and large operations split over a fixed pool of threads.
+ * convolutions, and large operations split over a fixed team of threads.
  *
  * <p>Tensors live in heap {@code float[]} arrays ({@link ArrayBuffer}), exactly like the
  * reference backend's, so buffers of either backend can be handed to the other.
@@ -90,12 +90,12 @@ public final class CpuBackend implements Backend {
 
     /** Test hook: {@code maxColumnFloats} caps one thread's im2col tile, to exercise the tiled path. */
     CpuBackend(int threads, VectorWidth width, int maxColumnFloats) {
-        this(threads, width, maxColumnFloats, Parallel.Schedule.POOL);
+        this(threads, width, maxColumnFloats, Parallel.Schedule.TEAM);
     }
 
     /**
      * Test hook: {@code schedule} {@link Parallel.Schedule#ONE_THREAD} runs every part of every
-     * split (planned for {@code threads}) on the calling thread, the worst case of the pool's
+     * split (planned for {@code threads}) on the calling thread, the worst case of the team's
      * scheduling, to catch kernels that keep a part's result in a per-thread buffer.
      */
     CpuBackend(int threads, VectorWidth width, int maxColumnFloats, Parallel.Schedule schedule) {

@@ -18,7 +18,8 @@ import org.siftfunnel.engine.backend.ConvGeometry;
  *
  * <p>Images are split over the threads; the weight gradient is summed per part in double (in
  * arrays of the calling thread) and the parts added in a fixed order. Layouts are cached per
- * geometry, so a warm single-threaded call allocates nothing.
+ * geometry, and a split call's operands travel in a per-thread {@code Split}, so a warm call
+ * allocates nothing, on one thread or several.
  */
 final class DirectConvolution {
 
@@ -57,6 +58,62 @@ final class DirectConvolution {
         }
     }
 
+    private enum Pass { FORWARD, INPUT, WEIGHT }
+
+    /**
+     * The images of one call split over the threads. The arguments travel in the calling
+     * thread's {@link Split}, not in a lambda, which would be an object per call.
+     */
+    private void split(Pass pass, Layout l, int parts, float[] a, float[] b, float[] bias, float[] out, double[][] sums) {
+        Split s = SPLITS.get().set(this, pass, l, a, b, bias, out, sums);
+        try {
+            parallel.forParts(parts, l.g().batch(), s);
+        } finally {
+            s.clear();
+        }
+    }
+
+    private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+    /** A split call's operands ({@code a, b, bias → out}: x, w, bias → y; gy, w → gx; x, gy → sums per part). */
+    private static final class Split implements Parallel.Part {
+        private DirectConvolution owner;
+        private Pass pass;
+        private Layout l;
+        private float[] a;
+        private float[] b;
+        private float[] bias;
+        private float[] out;
+        private double[][] sums;
+
+        Split set(DirectConvolution owner, Pass pass, Layout l, float[] a, float[] b, float[] bias, float[] out,
+                  double[][] sums) {
+            this.owner = owner;
+            this.pass = pass;
+            this.l = l;
+            this.a = a;
+            this.b = b;
+            this.bias = bias;
+            this.out = out;
+            this.sums = sums;
+            return this;
+        }
+
+        /** Drops the call's arrays, which the thread-local would otherwise keep alive. */
+        void clear() {
+            set(null, null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            switch (pass) {
+                case FORWARD -> owner.forwardImages(l, a, b, bias, out, from, to);
+                case INPUT -> owner.backwardInputImages(l, a, b, out, from, to);
+                case WEIGHT -> owner.weightImages(l, a, b, sums[part], from, to);
+            }
+        }
+    }
+
     private int parts(ConvGeometry g) {
         return g.macs() < MIN_PARALLEL_MACS ? 1 : Math.min(parallel.threads(), g.batch());
     }
@@ -66,11 +123,10 @@ final class DirectConvolution {
     void forward(float[] x, float[] w, float[] bias, float[] y, ConvGeometry g) {
         Layout l = layouts.of(g);
         int parts = parts(g);
-        // A lambda only for a real split: the single-part path allocates nothing.
         if (parts == 1) {
             forwardImages(l, x, w, bias, y, 0, g.batch());
         } else {
-            parallel.forParts(parts, g.batch(), (part, from, to) -> forwardImages(l, x, w, bias, y, from, to));
+            split(Pass.FORWARD, l, parts, x, w, bias, y, null);
         }
     }
 
@@ -141,7 +197,7 @@ final class DirectConvolution {
         if (parts == 1) {
             backwardInputImages(l, gy, w, gx, 0, g.batch());
         } else {
-            parallel.forParts(parts, g.batch(), (part, from, to) -> backwardInputImages(l, gy, w, gx, from, to));
+            split(Pass.INPUT, l, parts, gy, w, null, gx, null);
         }
     }
 
@@ -200,7 +256,7 @@ final class DirectConvolution {
         if (parts == 1) {
             weightImages(l, x, gy, sums[0], 0, g.batch());
         } else {
-            parallel.forParts(parts, g.batch(), (part, from, to) -> weightImages(l, x, gy, sums[part], from, to));
+            split(Pass.WEIGHT, l, parts, x, gy, null, null, sums);
         }
         for (int i = 0; i < size; i++) {
             double s = 0;

@@ -249,12 +249,85 @@ final class TiledDirectConvolution {
      */
     private void correlate(Correlation plan, float[] src, int srcImage, float[] packed, int blocks, int outChannels,
                            float[] bias, float[] out, int batch, int parts) {
-        // A lambda only for a real split: the single-part path allocates nothing.
         if (parts == 1) {
             correlateImages(plan, src, srcImage, packed, blocks, outChannels, bias, out, 0, batch);
         } else {
-            parallel.forParts(parts, batch, (part, from, to) ->
-                    correlateImages(plan, src, srcImage, packed, blocks, outChannels, bias, out, from, to));
+            Split s = SPLITS.get().correlation(this, plan, src, srcImage, packed, blocks, outChannels, bias, out);
+            try {
+                parallel.forParts(parts, batch, s);
+            } finally {
+                s.clear();
+            }
+        }
+    }
+
+    private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+    /**
+     * A split call's arguments, in the calling thread's instance rather than a lambda (which
+     * would be an object per call): a correlation (forward or gradient to the input) or a
+     * weight gradient (summed per part into {@code sums}).
+     */
+    private static final class Split implements Parallel.Part {
+        private TiledDirectConvolution owner;
+        private Correlation correlation;
+        private WeightPlan weightPlan;
+        private ConvGeometry g;
+        private float[] src;
+        private int srcImage;
+        private float[] packed;
+        private int blocks;
+        private int outChannels;
+        private float[] bias;
+        private float[] out;
+        private float[] gy;
+        private double[][] sums;
+
+        Split correlation(TiledDirectConvolution owner, Correlation plan, float[] src, int srcImage, float[] packed,
+                          int blocks, int outChannels, float[] bias, float[] out) {
+            this.owner = owner;
+            this.correlation = plan;
+            this.src = src;
+            this.srcImage = srcImage;
+            this.packed = packed;
+            this.blocks = blocks;
+            this.outChannels = outChannels;
+            this.bias = bias;
+            this.out = out;
+            return this;
+        }
+
+        Split weight(TiledDirectConvolution owner, WeightPlan plan, ConvGeometry g, float[] x, float[] gy, double[][] sums) {
+            this.owner = owner;
+            this.weightPlan = plan;
+            this.g = g;
+            this.src = x;
+            this.gy = gy;
+            this.sums = sums;
+            return this;
+        }
+
+        /** Drops the call's arrays and plans, which the thread-local would otherwise keep alive. */
+        void clear() {
+            owner = null;
+            correlation = null;
+            weightPlan = null;
+            g = null;
+            src = null;
+            packed = null;
+            bias = null;
+            out = null;
+            gy = null;
+            sums = null;
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            if (correlation != null) {
+                owner.correlateImages(correlation, src, srcImage, packed, blocks, outChannels, bias, out, from, to);
+            } else {
+                owner.weightImages(weightPlan, g, src, gy, sums[part], from, to);
+            }
         }
     }
 
@@ -369,7 +442,12 @@ final class TiledDirectConvolution {
         if (parts == 1) {
             weightImages(plan, g, x, gy, sums[0], 0, g.batch());
         } else {
-            parallel.forParts(parts, g.batch(), (part, from, to) -> weightImages(plan, g, x, gy, sums[part], from, to));
+            Split s = SPLITS.get().weight(this, plan, g, x, gy, sums);
+            try {
+                parallel.forParts(parts, g.batch(), s);
+            } finally {
+                s.clear();
+            }
         }
         for (int i = 0; i < size; i++) {
             double s = 0;

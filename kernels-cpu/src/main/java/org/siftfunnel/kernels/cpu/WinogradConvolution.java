@@ -222,11 +222,59 @@ final class WinogradConvolution {
     private void correlate(Plan p, float[] src, float[] u, float[] bias, float[] out, int batch) {
         int parts = parts(batch);
         int size = group(XI * (p.channels() + p.outChannels()) * p.tiles(), p.tiles(), (batch + parts - 1) / parts);
-        // A lambda only for a real split: the single-part path allocates nothing.
         if (parts == 1) {
             correlateImages(p, src, u, bias, out, 0, batch, parallelGemm, size);
         } else {
-            parallel.forParts(parts, batch, (part, from, to) -> correlateImages(p, src, u, bias, out, from, to, serialGemm, size));
+            split(parts, batch, SPLITS.get().set(this, p, src, u, bias, out, null, size));
+        }
+    }
+
+    /** Runs a split call from the calling thread's {@link Split}, then lets go of its arrays. */
+    private void split(int parts, int batch, Split s) {
+        try {
+            parallel.forParts(parts, batch, s);
+        } finally {
+            s.set(null, null, null, null, null, null, null, 0);
+        }
+    }
+
+    private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
+
+    /**
+     * A split call's arguments, in the calling thread's instance rather than a lambda (which
+     * would be an object per call): a correlation {@code src, u, bias → out}, or, when
+     * {@code sums} is set, a weight gradient {@code src = x, u = gy → sums} per part.
+     */
+    private static final class Split implements Parallel.Part {
+        private WinogradConvolution owner;
+        private Plan p;
+        private float[] src;
+        private float[] u;
+        private float[] bias;
+        private float[] out;
+        private float[][] sums;
+        private int size;
+
+        Split set(WinogradConvolution owner, Plan p, float[] src, float[] u, float[] bias, float[] out, float[][] sums,
+                  int size) {
+            this.owner = owner;
+            this.p = p;
+            this.src = src;
+            this.u = u;
+            this.bias = bias;
+            this.out = out;
+            this.sums = sums;
+            this.size = size;
+            return this;
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            if (sums == null) {
+                owner.correlateImages(p, src, u, bias, out, from, to, owner.serialGemm, size);
+            } else {
+                owner.weightImages(p, src, u, sums[part], from, to, owner.serialGemm, size);
+            }
         }
     }
 
@@ -390,7 +438,7 @@ final class WinogradConvolution {
         if (parts == 1) {
             weightImages(p, x, gy, sums[0], 0, batch, parallelGemm, size);
         } else {
-            parallel.forParts(parts, batch, (part, from, to) -> weightImages(p, x, gy, sums[part], from, to, serialGemm, size));
+            split(parts, batch, SPLITS.get().set(this, p, x, gy, null, null, sums, size));
         }
         // Fixed order over the parts, then gw = Gᵀ·W·G per (k, c).
         float[] total = sums[0];

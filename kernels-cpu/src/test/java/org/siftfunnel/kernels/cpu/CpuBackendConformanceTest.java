@@ -25,7 +25,7 @@ class CpuBackendConformanceTest {
         abstract VectorWidth width();
 
         Parallel.Schedule schedule() {
-            return Parallel.Schedule.POOL;
+            return Parallel.Schedule.TEAM;
         }
 
         @Override

@@ -47,13 +47,13 @@ class ParallelPathsTest {
 
         @Override
         public String toString() {
-            return threads + " threads" + (schedule == Parallel.Schedule.POOL ? "" : ", every part on one thread");
+            return threads + " threads" + (schedule == Parallel.Schedule.TEAM ? "" : ", every part on one thread");
         }
     }
 
     static Stream<Split> splits() {
-        return Stream.of(new Split(2, Parallel.Schedule.POOL), new Split(3, Parallel.Schedule.POOL),
-                new Split(16, Parallel.Schedule.POOL), new Split(5, Parallel.Schedule.ONE_THREAD));
+        return Stream.of(new Split(2, Parallel.Schedule.TEAM), new Split(3, Parallel.Schedule.TEAM),
+                new Split(16, Parallel.Schedule.TEAM), new Split(5, Parallel.Schedule.ONE_THREAD));
     }
 
     private final Split split;

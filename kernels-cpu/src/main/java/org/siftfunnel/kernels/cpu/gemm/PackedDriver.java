@@ -1,8 +1,8 @@
 package org.siftfunnel.kernels.cpu.gemm;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.siftfunnel.kernels.cpu.threads.WorkerTeam;
 
 /**
  * The GotoBLAS/BLIS loop nest around the micro-kernel:
@@ -52,14 +52,12 @@ final class PackedDriver {
     }
 
     /**
-     * The whole product on {@code threads} threads (the caller and pool workers) sharing each
-     * packed B block. Every part must run at the same time (they meet at barriers). Concurrent
-     * callers share the pool, so its threads can all be waiting at barriers while parts are
-     * still queued; the barrier waits on a lock condition, which the JDK runs as a managed block
-     * in a fork-join worker, so the pool adds a spare thread and the queued parts run
-     * ({@code ConcurrentCallersTest}).
+     * The whole product on all the team's threads (the caller and its workers) sharing each
+     * packed B block. Every part must run at the same time (they meet at the team's barrier),
+     * so this returns false, having done nothing, when the team is busy with another call.
      */
-    static void multiplyShared(MicroKernel kernel, Blocking blocking, Product pr, int threads) {
+    static boolean multiplyShared(MicroKernel kernel, Blocking blocking, Product pr, WorkerTeam team, Workspace ws) {
+        int threads = team.threads();
         int mr = kernel.mr();
         int nr = kernel.nr();
         int kc = evenSplit(pr.k(), blocking.kc(), 1);
@@ -67,49 +65,85 @@ final class PackedDriver {
         // About four row blocks per thread, so that a thread that falls behind takes fewer.
         int mc = Math.min(blocking.mc(), Blocking.roundUp(Math.max(1, pr.m() / (4 * threads)), mr));
         int steps = ((pr.n() + nc - 1) / nc) * ((pr.k() + kc - 1) / kc);
-        AtomicInteger[] nextPanel = new AtomicInteger[steps];
-        AtomicInteger[] nextRow = new AtomicInteger[steps];
-        for (int s = 0; s < steps; s++) {
-            nextPanel[s] = new AtomicInteger();
-            nextRow[s] = new AtomicInteger();
-        }
         // The caller's buffer is free: the caller runs part 0 and only returns when all parts are done.
-        float[] sharedB = Workspace.current().packedB(Blocking.roundUp(nc, nr) * kc);
-        CyclicBarrier barrier = new CyclicBarrier(threads);
-        WorkerPool.run(threads, threads, part -> {
+        float[] sharedB = ws.packedB(Blocking.roundUp(nc, nr) * kc);
+        SharedJob job = ws.sharedJob.set(kernel, pr, team, mc, kc, nc, steps, sharedB);
+        try {
+            return team.runTogether(threads, threads, job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /**
+     * The parts of {@link #multiplyShared}: for each (jc, pc) step the threads pack the B block
+     * together, panel by panel from a shared counter, meet, take row blocks of C from a second
+     * counter, and meet again before the block is overwritten. One per thread, in its
+     * {@link Workspace}, refilled by each call; its counters grow with the largest call.
+     */
+    static final class SharedJob implements WorkerTeam.Job {
+        private MicroKernel kernel;
+        private Product pr;
+        private WorkerTeam team;
+        private int mc;
+        private int kc;
+        private int nc;
+        private float[] sharedB;
+        private AtomicIntegerArray nextPanel = new AtomicIntegerArray(0);
+        private AtomicIntegerArray nextRow = new AtomicIntegerArray(0);
+
+        SharedJob set(MicroKernel kernel, Product pr, WorkerTeam team, int mc, int kc, int nc, int steps, float[] sharedB) {
+            this.kernel = kernel;
+            this.pr = pr;
+            this.team = team;
+            this.mc = mc;
+            this.kc = kc;
+            this.nc = nc;
+            this.sharedB = sharedB;
+            if (nextPanel.length() < steps) {
+                nextPanel = new AtomicIntegerArray(steps);
+                nextRow = new AtomicIntegerArray(steps);
+            } else {
+                for (int s = 0; s < steps; s++) {
+                    nextPanel.set(s, 0);
+                    nextRow.set(s, 0);
+                }
+            }
+            return this;
+        }
+
+        void clear() {
+            pr = null;
+            team = null;
+            sharedB = null;
+        }
+
+        @Override
+        public void run(int part, int from, int to) {
+            int mr = kernel.mr();
+            int nr = kernel.nr();
             Workspace ws = Workspace.current();
             float[] packedA = ws.packedA(Blocking.roundUp(mc, mr) * kc);
             float[] tile = ws.tile(mr * nr);
             int step = 0;
-            try {
-                for (int jc = 0; jc < pr.n(); jc += nc) {
-                    int ncCur = Math.min(nc, pr.n() - jc);
-                    int panels = (ncCur + nr - 1) / nr;
-                    for (int pc = 0; pc < pr.k(); pc += kc) {
-                        int kcCur = Math.min(kc, pr.k() - pc);
-                        for (int q = nextPanel[step].getAndIncrement(); q < panels; q = nextPanel[step].getAndIncrement()) {
-                            Packing.packB(pr.b(), pr.bOff(), pr.bRowStride(), pr.bColStride(), pc, kcCur,
-                                    jc + q * nr, Math.min(nr, ncCur - q * nr), nr, sharedB, q * nr * kcCur);
-                        }
-                        barrier.await(); // B block complete
-                        for (int ic = nextRow[step].getAndAdd(mc); ic < pr.m(); ic = nextRow[step].getAndAdd(mc)) {
-                            blockOfRows(kernel, pr, ic, Math.min(mc, pr.m() - ic), pc, kcCur, jc, ncCur, packedA, sharedB, tile);
-                        }
-                        barrier.await(); // everyone is done with this B block before it is overwritten
-                        step++;
+            for (int jc = 0; jc < pr.n(); jc += nc) {
+                int ncCur = Math.min(nc, pr.n() - jc);
+                int panels = (ncCur + nr - 1) / nr;
+                for (int pc = 0; pc < pr.k(); pc += kc) {
+                    int kcCur = Math.min(kc, pr.k() - pc);
+                    for (int q = nextPanel.getAndIncrement(step); q < panels; q = nextPanel.getAndIncrement(step)) {
+                        Packing.packB(pr.b(), pr.bOff(), pr.bRowStride(), pr.bColStride(), pc, kcCur,
+                                jc + q * nr, Math.min(nr, ncCur - q * nr), nr, sharedB, q * nr * kcCur);
                     }
+                    team.awaitAllParts(); // B block complete
+                    for (int ic = nextRow.getAndAdd(step, mc); ic < pr.m(); ic = nextRow.getAndAdd(step, mc)) {
+                        blockOfRows(kernel, pr, ic, Math.min(mc, pr.m() - ic), pc, kcCur, jc, ncCur, packedA, sharedB, tile);
+                    }
+                    team.awaitAllParts(); // everyone is done with this B block before it is overwritten
+                    step++;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                barrier.reset();
-                throw new IllegalStateException("gemm: interrupted while waiting for the other threads", e);
-            } catch (BrokenBarrierException e) {
-                throw new IllegalStateException("gemm: another thread of this product failed", e);
-            } catch (RuntimeException | Error e) {
-                barrier.reset(); // releases the parts waiting for this one
-                throw e;
             }
-        });
+        }
     }
 
     /**

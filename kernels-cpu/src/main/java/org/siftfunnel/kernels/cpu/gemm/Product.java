@@ -12,8 +12,8 @@ package org.siftfunnel.kernels.cpu.gemm;
  * that a GEMM call allocates nothing (a record per call and per batch entry was most of the
  * hundreds of bytes JMH's {@code -prof gc} saw per GEMM, and 64 KB per call of a 1×1
  * convolution, which runs one product per image). Workspace descriptors are only used for work
- * that runs to its end on their thread without waiting for other threads; a product split over
- * threads gets a descriptor of its own (see {@code Sgemm.gemm}).
+ * that runs to its end on their thread without waiting for other threads, and for the one
+ * product the thread splits over the team while it waits (see {@code Sgemm.gemm}).
  */
 final class Product {
     private int m;
@@ -54,6 +54,13 @@ final class Product {
         this.cOff = cOff;
         this.ldc = ldc;
         return this;
+    }
+
+    /** Drops the references to the operands, which a thread's workspace would otherwise keep alive. */
+    void clear() {
+        a = null;
+        b = null;
+        c = null;
     }
 
     /** Fills {@code into} with the rows {@code [i0, i1)} of this product; returns it. */

@@ -1,5 +1,7 @@
 package org.siftfunnel.kernels.cpu.gemm;
 
+import org.siftfunnel.kernels.cpu.threads.WorkerTeam;
+
 /**
  * Single-precision batched GEMM on the CPU, row-major, following the engine's
  * {@code Backend.gemm} contract:
@@ -10,7 +12,7 @@ package org.siftfunnel.kernels.cpu.gemm;
  *
  * <p>Large products use the packed GotoBLAS/BLIS algorithm ({@link PackedDriver}); small or
  * skinny ones (few rows or columns) go straight through unpacked kernels. With several threads
- * (a shared fork/join pool; the caller works too), a batch is split over its entries, and a
+ * (the shared {@link WorkerTeam}; the caller works too), a batch is split over its entries, and a
  * large product over row blocks of C that the threads take on demand while sharing each packed
  * block of B.
  *
@@ -157,28 +159,33 @@ public final class Sgemm {
         }
         // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
         boolean disjointC = cBatchStride >= m * n;
+        Workspace ws = Workspace.current();
         if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
             int parts = Math.min(threads, batch);
-            WorkerPool.run(threads, parts, q -> {
-                Product p = Workspace.current().whole;
-                for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
-                    multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
-                            beta, c, cOff, cBatchStride));
-                }
-            });
+            BatchJob job = ws.batchJob.set(this, batch, parts, transA, transB, m, n, k, alpha,
+                    a, aOff, aBatchStride, b, bOff, bBatchStride, beta, c, cOff, cBatchStride);
+            try {
+                WorkerTeam.of(threads).run(parts, parts, job);
+            } finally {
+                job.clear();
+            }
         } else {
-            // Not this thread's workspace descriptor: other threads read p while this one waits
-            // for them, and a fork-join thread that waits may run another call's task, which
-            // would refill its workspace's descriptors. One small object per large product.
-            Product p = new Product();
-            for (int t = 0; t < batch; t++) {
-                entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
-                        beta, c, cOff, cBatchStride);
-                if (macs >= parallelMinMacs) {
-                    multiplySplit(p);
-                } else {
-                    multiply(p);
+            // The caller's own descriptor for the split product: the caller only waits for the
+            // team (it never runs another call meanwhile), and its parts use the threads' "part"
+            // descriptors, so nothing else refills this one during the call.
+            Product p = ws.split;
+            try {
+                for (int t = 0; t < batch; t++) {
+                    entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                            beta, c, cOff, cBatchStride);
+                    if (macs >= parallelMinMacs) {
+                        multiplySplit(p, ws);
+                    } else {
+                        multiply(p);
+                    }
                 }
+            } finally {
+                p.clear();
             }
         }
     }
@@ -211,13 +218,18 @@ public final class Sgemm {
 
     /**
      * One product on all threads: the packed algorithm with a shared B when there are enough
-     * row blocks, otherwise fixed blocks of rows or columns of C, one per thread.
+     * row blocks, otherwise fixed blocks of rows or columns of C, one per thread. When the
+     * team is busy (a concurrent caller, or a call from inside one of its parts) the shared-B
+     * algorithm, whose parts must run at the same time, gives way to the caller's own thread.
      */
-    private void multiplySplit(Product p) {
+    private void multiplySplit(Product p, Workspace ws) {
         boolean packed = choosePath(p) == Path.PACKED;
+        WorkerTeam team = WorkerTeam.of(threads);
         if (packed && p.m() >= 2 * threads * kernel.mr()) {
             // Enough row blocks to hand out on demand: threads share the packed B.
-            PackedDriver.multiplyShared(kernel, blocking, p, threads);
+            if (!PackedDriver.multiplyShared(kernel, blocking, p, team, ws)) {
+                PackedDriver.multiply(kernel, blocking, p);
+            }
             return;
         }
         boolean byColumns = p.n() >= p.m();
@@ -226,14 +238,118 @@ public final class Sgemm {
         int align = byColumns ? 32 : (packed ? kernel.mr() : 4);
         int units = (extent + align - 1) / align;
         int parts = Math.min(threads, units);
-        WorkerPool.run(threads, parts, q -> {
+        BlockJob job = ws.blockJob.set(this, p, byColumns, extent, align, units, parts);
+        try {
+            team.run(parts, parts, job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    /**
+     * The parts of a batch split over its entries: part q multiplies entries
+     * {@code [q·batch/parts, (q+1)·batch/parts)}. One per thread, in its {@link Workspace}, refilled
+     * by each call (a lambda would be an object per call).
+     */
+    static final class BatchJob implements WorkerTeam.Job {
+        private Sgemm owner;
+        private int batch;
+        private int parts;
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float[] a;
+        private int aOff;
+        private int aBatchStride;
+        private float[] b;
+        private int bOff;
+        private int bBatchStride;
+        private float beta;
+        private float[] c;
+        private int cOff;
+        private int cBatchStride;
+
+        BatchJob set(Sgemm owner, int batch, int parts, boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int aBatchStride, float[] b, int bOff, int bBatchStride,
+                     float beta, float[] c, int cOff, int cBatchStride) {
+            this.owner = owner;
+            this.batch = batch;
+            this.parts = parts;
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.aBatchStride = aBatchStride;
+            this.b = b;
+            this.bOff = bOff;
+            this.bBatchStride = bBatchStride;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.cBatchStride = cBatchStride;
+            return this;
+        }
+
+        /** Drops the references to the call's arrays, which the thread's workspace would otherwise keep alive. */
+        void clear() {
+            owner = null;
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void run(int q, int from, int to) {
+            Product p = Workspace.current().whole;
+            for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
+                owner.multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                        beta, c, cOff, cBatchStride));
+            }
+        }
+    }
+
+    /** The parts of one product split into fixed blocks of rows or columns of C (see {@link #multiplySplit}). */
+    static final class BlockJob implements WorkerTeam.Job {
+        private Sgemm owner;
+        private Product p;
+        private boolean byColumns;
+        private int extent;
+        private int align;
+        private int units;
+        private int parts;
+
+        BlockJob set(Sgemm owner, Product p, boolean byColumns, int extent, int align, int units, int parts) {
+            this.owner = owner;
+            this.p = p;
+            this.byColumns = byColumns;
+            this.extent = extent;
+            this.align = align;
+            this.units = units;
+            this.parts = parts;
+            return this;
+        }
+
+        void clear() {
+            owner = null;
+            p = null;
+        }
+
+        @Override
+        public void run(int q, int from, int to) {
             int lo = Math.min(extent, (int) ((long) q * units / parts) * align);
             int hi = Math.min(extent, (int) ((long) (q + 1) * units / parts) * align);
             if (lo < hi) {
                 Product part = Workspace.current().part;
-                multiply(byColumns ? p.columnsInto(part, lo, hi) : p.rowsInto(part, lo, hi));
+                owner.multiply(byColumns ? p.columnsInto(part, lo, hi) : p.rowsInto(part, lo, hi));
             }
-        });
+        }
     }
 
     /** Which algorithms may be used; anything but {@link #AUTO} is for tests. */

@@ -1,8 +1,8 @@
 package org.siftfunnel.kernels.cpu.gemm;
 
 /**
- * Per-thread packing buffers, grown on demand and reused across calls so that the GEMM
- * allocates nothing in steady state.
+ * Per-thread packing buffers, product descriptors and split-call jobs, grown on demand and
+ * reused across calls so that the GEMM allocates nothing in steady state, on one thread or many.
  */
 final class Workspace {
 
@@ -15,6 +15,12 @@ final class Workspace {
     final Product whole = new Product();
     /** The block of rows or columns of a product this thread computes. */
     final Product part = new Product();
+    /** A product this thread split over the team, which it only waits for while the parts run. */
+    final Product split = new Product();
+    /** This thread's split calls (one call at a time per thread: a caller waits until its parts are done). */
+    final Sgemm.BatchJob batchJob = new Sgemm.BatchJob();
+    final Sgemm.BlockJob blockJob = new Sgemm.BlockJob();
+    final PackedDriver.SharedJob sharedJob = new PackedDriver.SharedJob();
 
     /** The calling thread's workspace. */
     static Workspace current() {

@@ -17,12 +17,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Several threads calling one threaded GEMM at once, as the cloud server's compute threads do
  * with the shared cpu backend. The shared-B path ({@code PackedDriver.multiplyShared}) needs all
- * its parts running at the same time (they meet at barriers), and every call shares one pool per
- * thread count: with 3 or more threads and enough concurrent callers, every pool thread can be
- * waiting at a barrier for a part still queued behind it. It finishes because a
- * {@code CyclicBarrier} waits on a lock condition, which the JDK turns into a managed block in a
- * fork-join worker, and the pool then starts a spare thread for the queued part. This test keeps
- * it that way: a barrier that spun or parked on its own would hang here.
+ * its parts running at the same time (they meet at a barrier), and every call shares one
+ * {@code WorkerTeam} per thread count. The team runs one call at a time: a caller that finds it
+ * busy computes its product alone, so no part ever waits at a barrier for a part that no thread
+ * will run. This test keeps it that way: a caller that queued its parts behind another's would
+ * hang here, and one that ran shared-B parts one after another on its own thread would too.
  */
 class ConcurrentCallersTest {
     private static final int THREADS = 4;
