@@ -4,7 +4,7 @@ package org.siftfunnel.kernels.cpu;
  * Per-thread scratch arrays of the convolution kernels, grown on demand and kept, so that
  * steady-state training allocates nothing per call. {@link #columns}, {@link #tile},
  * {@link #accumulators} and {@link #plane} are used only by work running on the owning thread, and only within
- * one part of a split: a pool thread may run several parts of one call in turn, so a result
+ * one part of a split: a thread of the team may run several parts of one call in turn, so a result
  * that outlives its part never goes here. {@link #partials} and {@link #weights} belong to a
  * call that the owning thread makes (other threads write or read them while that call waits
  * for them); per-part results go into {@link #partials} (or {@link #doublePartials}), indexed

@@ -432,7 +432,7 @@ final class WinogradConvolution {
         int size = group(XI * (c + k) * p.tiles(), p.tiles(), (batch + parts - 1) / parts);
         int accFloats = XI * stride(k * c);
         // One accumulator per part, owned by this call's thread (which waits while the parts fill
-        // them). Not the running thread's workspace: one pool thread may run several parts of a
+        // them). Not the running thread's workspace: one thread may run several parts of a
         // call, which would then share one array, the later part overwriting the earlier's sums.
         float[][] sums = ConvWorkspace.current().partials(parts, accFloats);
         if (parts == 1) {
