@@ -51,15 +51,23 @@ class WinogradConvolutionTest {
                 Arguments.of("64->80 pad 1 on 6x6, 1 image", conv(1, 64, 6, 6, 80, 3, 1)),
                 Arguments.of("64->64 pad 1 on 4x4, 17 images (16 parts of 1 or 2)", conv(17, 64, 4, 4, 64, 3, 1)),
                 Arguments.of("64->64 pad 1 on 17x17 (81 tiles a plane: whole vectors and a tail at every width)",
-                        conv(2, 64, 17, 17, 64, 3, 1)));
+                        conv(2, 64, 17, 17, 64, 3, 1)),
+                Arguments.of("32->16 pad 1 on 9x7, 3 images (the narrow rule)", conv(3, 32, 9, 7, 16, 3, 1)),
+                Arguments.of("24->40 pad 1 on 6x6 (the narrow rule)", conv(2, 24, 6, 6, 40, 3, 1)));
         return ConvolutionChecks.onEachBackend(cases, BACKENDS);
     }
 
     @Test
-    void theDeepThreeByThreeLayersGoThisWayAndOthersDoNot() {
+    void theDeepAndTheNarrowingThreeByThreeLayersGoThisWayAndOthersDoNot() {
         assertTrue(WinogradConvolution.applies(conv(64, 256, 8, 8, 512, 3, 1)), "block4.0");
         assertTrue(WinogradConvolution.applies(conv(64, 128, 16, 16, 256, 3, 1)), "block3.0");
         assertFalse(WinogradConvolution.applies(conv(64, 12, 16, 16, 128, 3, 1)), "few input channels");
+        assertTrue(WinogradConvolution.applies(conv(64, 64, 32, 32, 32, 3, 1)), "MINE critic 64 -> 32");
+        assertTrue(WinogradConvolution.applies(conv(64, 32, 32, 32, 16, 3, 1)), "MINE critic 32 -> 16");
+        assertTrue(WinogradConvolution.applies(conv(64, 32, 32, 32, 64, 3, 1)), "twice as many out");
+        assertFalse(WinogradConvolution.applies(conv(64, 24, 16, 16, 128, 3, 1)), "more than twice as many out");
+        assertFalse(WinogradConvolution.applies(conv(64, 16, 32, 32, 64, 3, 1)), "16 in");
+        assertFalse(WinogradConvolution.applies(conv(64, 64, 32, 32, 12, 3, 1)), "12 out");
         assertFalse(WinogradConvolution.applies(conv(64, 128, 16, 16, 128, 5, 2)), "5x5");
         assertFalse(WinogradConvolution.applies(new ConvGeometry(2, 64, 9, 9, 64, 3, 3, 2, 2, 1, 1, 1, 1, 5, 5)),
                 "stride 2");

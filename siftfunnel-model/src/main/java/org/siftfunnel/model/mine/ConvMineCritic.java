@@ -23,7 +23,8 @@ import org.siftfunnel.engine.tensor.Tensor;
  *       corrected estimator); all stride 1, padding 1, with bias, no batch norm;</li>
  *   <li>the mean over C, H and W: one score per sample.</li>
  * </ol>
- * {@link #forward(Tensor)} takes the concatenated [B, nc + C_z, H, W] tensor.
+ * {@link #forward(Tensor)} takes the concatenated [B, nc + C_z, H, W] tensor; {@link #scores}
+ * computes the same function from x and z without building the padded planes of z (see there).
  */
 public final class ConvMineCritic extends Module implements Critic {
     private final int imageChannels;
@@ -93,9 +94,27 @@ public final class ConvMineCritic extends Module implements Critic {
             throw new IllegalArgumentException("ConvMineCritic: z must be [" + xs[0] + ", " + featureChannels
                     + ", h ≤ " + height + ", w ≤ " + width + "] (it is zero-padded to the image size), got " + Arrays.toString(zs));
         }
+        // The first convolution of forward(concat(x, pad(z))), computed in two parts that add up
+        // to the same numbers (up to float rounding): the image's channels over the whole plane,
+        // with the bias, and z's channels only where they reach. Padded z is zero outside its
+        // top-left h×w corner, so with a 3×3 kernel its part of the output is zero outside the
+        // (h+1)×(w+1) corner: convolving z padded by one zero row and column gives that corner,
+        // at (h+1)(w+1)/(H·W) of the cost. For the undefended CNN's z (128×8×8) and 32×32 images
+        // this is a tenth of the first layer, which was three quarters of the critic's work; a
+        // MINE step gets about three times cheaper.
+        Conv2d first = (Conv2d) net.get(0);
+        Tensor w = first.weight();
+        Tensor imagePart = x.conv2d(w.slice(1, 0, imageChannels), first.bias(), 1, 1);
+        int cornerH = Math.min(zs[2] + 1, height);
+        int cornerW = Math.min(zs[3] + 1, width);
         // PyTorch's F.pad order: (left, right, top, bottom) — z stays in the top-left corner.
-        Tensor padded = z.pad(new int[] {0, width - zs[3], 0, height - zs[2]}, 0f);
-        return forward(Tensor.concat(1, x, padded));
+        Tensor corner = z.pad(new int[] {0, cornerW - zs[3], 0, cornerH - zs[2]}, 0f)
+                .conv2d(w.slice(1, imageChannels, imageChannels + featureChannels), null, 1, 1);
+        Tensor h = imagePart.add(corner.pad(new int[] {0, width - cornerW, 0, height - cornerH}, 0f));
+        for (int i = 1; i < net.size(); i++) {
+            h = net.get(i).forward(h);
+        }
+        return h.mean(new int[] {1, 2, 3}, false);
     }
 
     /** Scores a concatenated [B, nc + C_z, H, W] batch; returns [B]. */

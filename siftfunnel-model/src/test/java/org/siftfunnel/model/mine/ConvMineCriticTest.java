@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.random.RandomSource;
@@ -55,6 +57,41 @@ class ConvMineCriticTest {
         Tensor scores = critic.scores(x, z);
         assertArrayEquals(new int[] {3}, scores.shape());
         assertArrayEquals(critic.forward(joined).toArray(), scores.toArray(), 1e-6f);
+    }
+
+    /**
+     * scores(x, z) computes z's part of the first convolution on z's corner only; it must be the
+     * same function as the paper's padded-and-concatenated form, with the same parameter
+     * gradients, for z smaller than the image, one row and column short of it, as large as it,
+     * and a single pixel.
+     */
+    @ParameterizedTest(name = "z {0}x{1} in a 12x16 image, {2}")
+    @CsvSource({"4, 8, sigmoid", "11, 15, unbounded", "12, 16, unbounded", "1, 1, sigmoid", "12, 3, unbounded"})
+    void scoresMatchThePaddedFormWithTheSameGradients(int h, int w, String kind) {
+        boolean sigmoid = kind.equals("sigmoid");
+        ConvMineCritic critic = new ConvMineCritic(2, 5, 12, 16, sigmoid, new RandomSource(7));
+        Tensor x = Tensor.rand(be, new RandomSource(8), -1f, 1f, 3, 2, 12, 16);
+        Tensor z = Tensor.rand(be, new RandomSource(9), -2f, 2f, 3, 5, h, w);
+        Tensor joined = Tensor.concat(1, x, z.pad(new int[] {0, 16 - w, 0, 12 - h}, 0f));
+
+        critic.zeroGrad();
+        Tensor reference = critic.forward(joined);
+        reference.sum().backward();
+        List<float[]> wanted = critic.parameters().stream().map(p -> p.grad().toArray()).toList();
+
+        critic.zeroGrad();
+        Tensor scores = critic.scores(x, z);
+        scores.sum().backward();
+        assertArrayEquals(reference.toArray(), scores.toArray(), 2e-6f);
+        List<Tensor> params = critic.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            float[] got = params.get(i).grad().toArray();
+            float scale = 0f;
+            for (float v : wanted.get(i)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertArrayEquals(wanted.get(i), got, 1e-5f * Math.max(1f, scale), "gradient of parameter " + i);
+        }
     }
 
     @Test
