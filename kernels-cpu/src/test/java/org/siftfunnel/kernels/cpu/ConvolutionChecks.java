@@ -24,8 +24,8 @@ final class ConvolutionChecks {
 
     /**
      * Every vector width at 1 and 2 threads, then {@code extra}, then the settings that stress
-     * how parts are spread over threads: 3 and 16 threads (more parts than the pool can take at
-     * once, so one thread runs several parts) and every part of a 5-way split on one thread.
+     * how parts are spread over threads: 3 and 16 threads (more parts than cores, so one thread
+     * of the team often runs several parts) and every part of a 5-way split on one thread.
      */
     static List<Backend> everyWidthAndThreadSetting(Backend... extra) {
         List<Backend> list = new ArrayList<>();

@@ -32,7 +32,7 @@ class ConvolutionPathsTest {
             new CpuBackend(2, VectorWidth.AUTO, 5000),
             new CpuBackend(1, VectorWidth.AUTO, 20000),
             new CpuBackend(1, VectorWidth.SCALAR, 1000),
-            // Odd and high thread counts (uneven splits; one pool thread may run several parts),
+            // Odd and high thread counts (uneven splits; one thread of the team may run several parts),
             // and every part of a 5-way split on one thread.
             new CpuBackend(3, VectorWidth.AUTO),
             new CpuBackend(16, VectorWidth.AUTO),

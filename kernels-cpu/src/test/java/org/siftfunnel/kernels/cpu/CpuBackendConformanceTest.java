@@ -10,7 +10,7 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * wider than the hardware still runs, through the Vector API's Java fallback) and the scalar
  * kernels, each single-threaded and with two threads; at the hardware's width also with an odd
  * (3) and a high (16) thread count, which split work into uneven parts and, with more parts
- * than cores, let one pool thread run several parts of a call, and with every part of a
+ * than cores, let one thread of the team run several parts of a call, and with every part of a
  * 5-way split run on one thread ({@link Parallel.Schedule#ONE_THREAD}), which does that
  * deterministically.
  */

@@ -30,7 +30,7 @@ import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
  * reductions combined from per-thread partials, broadcasts split mid-pattern, random fills
  * whose counters must not depend on the split, and data far from zero where naive float
  * accumulation would lose digits. Each on 2 threads, an odd (3) and a high (16) count (uneven
- * parts; more parts than cores, so one pool thread may run several parts of a call), and a
+ * parts; more parts than cores, so one thread of the team may run several parts of a call), and a
  * 5-way split with every part on one thread.
  */
 @ParameterizedClass(name = "{0}")
