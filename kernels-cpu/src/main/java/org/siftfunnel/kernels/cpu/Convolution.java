@@ -149,12 +149,7 @@ final class Convolution {
         int size = g.outChannels() * p.rows();
         // Owned by this call's thread, which waits while the other parts fill them.
         float[][] partials = pass == Pass.WEIGHT ? ConvWorkspace.current().partials(parts - 1, size) : null;
-        Split s = SPLITS.get().images(this, pass, p, a, b, bias, out, partials);
-        try {
-            parallel.forParts(parts, g.batch(), s);
-        } finally {
-            s.clear();
-        }
+        parallel.split(parts, g.batch(), SPLITS.get().images(this, pass, p, a, b, bias, out, partials));
         if (partials != null) {
             for (int q = 0; q < parts - 1; q++) {
                 kernels.binary(BinaryOp.ADD, out, 0, partials[q], 0, out, 0, size);
@@ -454,12 +449,8 @@ final class Convolution {
         int channels = g.inChannels();
         long work = (long) g.kH() * g.kW() * t;
         if (spread && parallel.parts(channels, work) > 1) {
-            Split s = SPLITS.get().unfold(g, image, imageOff, p0, t, col, colOff, ld, adjoint);
-            try {
-                parallel.forParts(parallel.parts(channels, work), channels, s);
-            } finally {
-                s.clear();
-            }
+            parallel.split(parallel.parts(channels, work), channels,
+                    SPLITS.get().unfold(g, image, imageOff, p0, t, col, colOff, ld, adjoint));
         } else {
             Unfold.run(g, image, imageOff, p0, t, col, colOff, ld, 0, channels, adjoint);
         }
@@ -468,13 +459,12 @@ final class Convolution {
     private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
 
     /**
-     * A split call's arguments, in the calling thread's instance rather than a lambda (which
-     * would be an object per call): either a pass over the images ({@link #run}; part q ≥ 1 of a
-     * weight gradient sums into {@code partials[q − 1]}) or an im2col/col2im over the channels
-     * ({@link #unfold}). Only one is in use at a time per thread: the unfold split happens on
-     * unsplit batches only.
+     * A split call's arguments ({@link Parallel.Call}): either a pass over the images
+     * ({@link #run}; part q ≥ 1 of a weight gradient sums into {@code partials[q − 1]}) or an
+     * im2col/col2im over the channels ({@link #unfold}). Only one is in use at a time per
+     * thread: the unfold split happens on unsplit batches only.
      */
-    private static final class Split implements Parallel.Part {
+    private static final class Split extends Parallel.Call {
         private Convolution owner;
         private Pass pass;
         private Plan p;
@@ -519,7 +509,7 @@ final class Convolution {
             return this;
         }
 
-        /** Drops the call's arrays and plans, which the thread-local would otherwise keep alive. */
+        @Override
         void clear() {
             owner = null;
             pass = null;

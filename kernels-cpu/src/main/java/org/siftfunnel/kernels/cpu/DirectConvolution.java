@@ -65,18 +65,16 @@ final class DirectConvolution {
      * thread's {@link Split}, not in a lambda, which would be an object per call.
      */
     private void split(Pass pass, Layout l, int parts, float[] a, float[] b, float[] bias, float[] out, double[][] sums) {
-        Split s = SPLITS.get().set(this, pass, l, a, b, bias, out, sums);
-        try {
-            parallel.forParts(parts, l.g().batch(), s);
-        } finally {
-            s.clear();
-        }
+        parallel.split(parts, l.g().batch(), SPLITS.get().set(this, pass, l, a, b, bias, out, sums));
     }
 
     private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
 
-    /** A split call's operands ({@code a, b, bias → out}: x, w, bias → y; gy, w → gx; x, gy → sums per part). */
-    private static final class Split implements Parallel.Part {
+    /**
+     * A split call's operands ({@link Parallel.Call}; {@code a, b, bias → out}: x, w, bias → y;
+     * gy, w → gx; x, gy → sums per part).
+     */
+    private static final class Split extends Parallel.Call {
         private DirectConvolution owner;
         private Pass pass;
         private Layout l;
@@ -99,7 +97,7 @@ final class DirectConvolution {
             return this;
         }
 
-        /** Drops the call's arrays, which the thread-local would otherwise keep alive. */
+        @Override
         void clear() {
             set(null, null, null, null, null, null, null, null);
         }

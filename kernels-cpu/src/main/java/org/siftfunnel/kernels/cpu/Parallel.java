@@ -58,6 +58,26 @@ final class Parallel {
         }
     }
 
+    /**
+     * The arguments of one split call, held in the calling thread's instance rather than
+     * captured by a lambda (which would be an object per call). {@link #split} clears them when
+     * the call ends, so that the thread-local holding the instance does not keep the call's
+     * arrays alive.
+     */
+    abstract static class Call implements Part {
+        /** Drops the call's arrays and plans. */
+        abstract void clear();
+    }
+
+    /** {@link #forParts} with a {@link Call}, cleared afterwards however the call ends. */
+    void split(int parts, int n, Call call) {
+        try {
+            forParts(parts, n, call);
+        } finally {
+            call.clear();
+        }
+    }
+
     Parallel(int threads) {
         this(threads, Schedule.TEAM);
     }

@@ -252,23 +252,17 @@ final class TiledDirectConvolution {
         if (parts == 1) {
             correlateImages(plan, src, srcImage, packed, blocks, outChannels, bias, out, 0, batch);
         } else {
-            Split s = SPLITS.get().correlation(this, plan, src, srcImage, packed, blocks, outChannels, bias, out);
-            try {
-                parallel.forParts(parts, batch, s);
-            } finally {
-                s.clear();
-            }
+            parallel.split(parts, batch, SPLITS.get().correlation(this, plan, src, srcImage, packed, blocks, outChannels, bias, out));
         }
     }
 
     private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
 
     /**
-     * A split call's arguments, in the calling thread's instance rather than a lambda (which
-     * would be an object per call): a correlation (forward or gradient to the input) or a
-     * weight gradient (summed per part into {@code sums}).
+     * A split call's arguments ({@link Parallel.Call}): a correlation (forward or gradient to the
+     * input) or a weight gradient (summed per part into {@code sums}).
      */
-    private static final class Split implements Parallel.Part {
+    private static final class Split extends Parallel.Call {
         private TiledDirectConvolution owner;
         private Correlation correlation;
         private WeightPlan weightPlan;
@@ -307,7 +301,7 @@ final class TiledDirectConvolution {
             return this;
         }
 
-        /** Drops the call's arrays and plans, which the thread-local would otherwise keep alive. */
+        @Override
         void clear() {
             owner = null;
             correlation = null;
@@ -442,12 +436,7 @@ final class TiledDirectConvolution {
         if (parts == 1) {
             weightImages(plan, g, x, gy, sums[0], 0, g.batch());
         } else {
-            Split s = SPLITS.get().weight(this, plan, g, x, gy, sums);
-            try {
-                parallel.forParts(parts, g.batch(), s);
-            } finally {
-                s.clear();
-            }
+            parallel.split(parts, g.batch(), SPLITS.get().weight(this, plan, g, x, gy, sums));
         }
         for (int i = 0; i < size; i++) {
             double s = 0;

@@ -252,27 +252,17 @@ final class WinogradConvolution {
         if (parts == 1) {
             correlateImages(p, src, u, bias, out, 0, batch, parallelGemm, size);
         } else {
-            split(parts, batch, SPLITS.get().set(this, p, src, u, bias, out, null, size));
-        }
-    }
-
-    /** Runs a split call from the calling thread's {@link Split}, then lets go of its arrays. */
-    private void split(int parts, int batch, Split s) {
-        try {
-            parallel.forParts(parts, batch, s);
-        } finally {
-            s.set(null, null, null, null, null, null, null, 0);
+            parallel.split(parts, batch, SPLITS.get().set(this, p, src, u, bias, out, null, size));
         }
     }
 
     private static final ThreadLocal<Split> SPLITS = ThreadLocal.withInitial(Split::new);
 
     /**
-     * A split call's arguments, in the calling thread's instance rather than a lambda (which
-     * would be an object per call): a correlation {@code src, u, bias → out}, or, when
-     * {@code sums} is set, a weight gradient {@code src = x, u = gy → sums} per part.
+     * A split call's arguments ({@link Parallel.Call}): a correlation {@code src, u, bias → out},
+     * or, when {@code sums} is set, a weight gradient {@code src = x, u = gy → sums} per part.
      */
-    private static final class Split implements Parallel.Part {
+    private static final class Split extends Parallel.Call {
         private WinogradConvolution owner;
         private Plan p;
         private float[] src;
@@ -293,6 +283,11 @@ final class WinogradConvolution {
             this.sums = sums;
             this.size = size;
             return this;
+        }
+
+        @Override
+        void clear() {
+            set(null, null, null, null, null, null, null, 0);
         }
 
         @Override
@@ -465,7 +460,7 @@ final class WinogradConvolution {
         if (parts == 1) {
             weightImages(p, x, gy, sums[0], 0, batch, parallelGemm, size);
         } else {
-            split(parts, batch, SPLITS.get().set(this, p, x, gy, null, null, sums, size));
+            parallel.split(parts, batch, SPLITS.get().set(this, p, x, gy, null, null, sums, size));
         }
         // Fixed order over the parts, then gw = Gᵀ·W·G per (k, c).
         float[] total = sums[0];

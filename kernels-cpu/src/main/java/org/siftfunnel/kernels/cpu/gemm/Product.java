@@ -63,6 +63,12 @@ final class Product {
         c = null;
     }
 
+    /** Fills {@code into} with this product, its operands moved on by the given element offsets; returns it. */
+    Product shiftedInto(Product into, int aShift, int bShift, int cShift) {
+        return into.set(m, n, k, alpha, a, aOff + aShift, aRowStride, aColStride,
+                b, bOff + bShift, bRowStride, bColStride, beta, c, cOff + cShift, ldc);
+    }
+
     /** Fills {@code into} with the rows {@code [i0, i1)} of this product; returns it. */
     Product rowsInto(Product into, int i0, int i1) {
         return into.set(i1 - i0, n, k, alpha, a, aOff + i0 * aRowStride, aRowStride, aColStride,

@@ -149,35 +149,35 @@ public final class Sgemm {
             return;
         }
         long macs = (long) m * n * k;
-        if (threads == 1 || macs * batch < parallelMinMacs) {
-            Product p = Workspace.current().whole;
-            for (int t = 0; t < batch; t++) {
-                multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
-                        beta, c, cOff, cBatchStride));
-            }
-            return;
-        }
-        // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
-        boolean disjointC = cBatchStride >= m * n;
         Workspace ws = Workspace.current();
-        if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
-            int parts = Math.min(threads, batch);
-            BatchJob job = ws.batchJob.set(this, batch, parts, transA, transB, m, n, k, alpha,
-                    a, aOff, aBatchStride, b, bOff, bBatchStride, beta, c, cOff, cBatchStride);
-            try {
-                WorkerTeam.of(threads).run(parts, parts, job);
-            } finally {
-                job.clear();
+        Batch call = ws.batch.set(transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
+                beta, c, cOff, cBatchStride);
+        try {
+            if (threads == 1 || macs * batch < parallelMinMacs) {
+                for (int t = 0; t < batch; t++) {
+                    multiply(call.entry(ws.whole, t));
+                }
+                return;
             }
-        } else {
+            // Entries write disjoint parts of C unless the C stride makes them overlap (e.g. 0 to sum a batch).
+            boolean disjointC = cBatchStride >= m * n;
+            if (batch > 1 && disjointC && (batch % threads == 0 || macs < parallelMinMacs)) {
+                int parts = Math.min(threads, batch);
+                BatchJob job = ws.batchJob.set(this, call, batch, parts);
+                try {
+                    WorkerTeam.of(threads).run(parts, parts, job);
+                } finally {
+                    job.clear();
+                }
+                return;
+            }
             // The caller's own descriptor for the split product: the caller only waits for the
             // team (it never runs another call meanwhile), and its parts use the threads' "part"
             // descriptors, so nothing else refills this one during the call.
             Product p = ws.split;
             try {
                 for (int t = 0; t < batch; t++) {
-                    entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
-                            beta, c, cOff, cBatchStride);
+                    call.entry(p, t);
                     if (macs >= parallelMinMacs) {
                         multiplySplit(p, ws);
                     } else {
@@ -187,20 +187,47 @@ public final class Sgemm {
             } finally {
                 p.clear();
             }
+        } finally {
+            call.clear();
         }
     }
 
-    /** Fills {@code p} with batch entry {@code t} of a batched call; returns it. */
-    private static Product entry(Product p, int t, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int aBatchStride, float[] b, int bOff, int bBatchStride,
-                                 float beta, float[] c, int cOff, int cBatchStride) {
-        p.set(m, n, k, alpha,
-                a, aOff + t * aBatchStride, transA ? 1 : k, transA ? m : 1,
-                b, bOff + t * bBatchStride, transB ? 1 : n, transB ? k : 1,
-                beta, c, cOff + t * cBatchStride, n);
-        // A single column of C is also a single row of Cᵀ = op(B)ᵀ·op(A)ᵀ, which the
-        // row-oriented kernels handle far better (vectors along m instead of one padded lane).
-        return n == 1 && m > 1 ? p.transposeColumn() : p;
+    /**
+     * One batched call's operands: entry {@code t} is {@link #first} with each operand moved on
+     * {@code t} of its batch strides. Kept in the calling thread's {@link Workspace} and refilled
+     * by each call; the parts of a split batch only read it while the caller waits for them.
+     */
+    static final class Batch {
+        private final Product first = new Product();
+        private int aStride;
+        private int bStride;
+        private int cStride;
+
+        Batch set(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                  float beta, float[] c, int cOff, int cStride) {
+            first.set(m, n, k, alpha,
+                    a, aOff, transA ? 1 : k, transA ? m : 1,
+                    b, bOff, transB ? 1 : n, transB ? k : 1,
+                    beta, c, cOff, n);
+            this.aStride = aStride;
+            this.bStride = bStride;
+            this.cStride = cStride;
+            return this;
+        }
+
+        /** Fills {@code into} with entry {@code t}; returns it. */
+        Product entry(Product into, int t) {
+            Product p = first.shiftedInto(into, t * aStride, t * bStride, t * cStride);
+            // A single column of C is also a single row of Cᵀ = op(B)ᵀ·op(A)ᵀ, which the
+            // row-oriented kernels handle far better (vectors along m instead of one padded lane).
+            return p.n() == 1 && p.m() > 1 ? p.transposeColumn() : p;
+        }
+
+        /** Drops the references to the call's arrays, which the thread's workspace would otherwise keep alive. */
+        void clear() {
+            first.clear();
+        }
     }
 
     private void multiply(Product p) {
@@ -253,64 +280,29 @@ public final class Sgemm {
      */
     static final class BatchJob implements WorkerTeam.Job {
         private Sgemm owner;
+        private Batch call;
         private int batch;
         private int parts;
-        private boolean transA;
-        private boolean transB;
-        private int m;
-        private int n;
-        private int k;
-        private float alpha;
-        private float[] a;
-        private int aOff;
-        private int aBatchStride;
-        private float[] b;
-        private int bOff;
-        private int bBatchStride;
-        private float beta;
-        private float[] c;
-        private int cOff;
-        private int cBatchStride;
 
-        BatchJob set(Sgemm owner, int batch, int parts, boolean transA, boolean transB, int m, int n, int k,
-                     float alpha, float[] a, int aOff, int aBatchStride, float[] b, int bOff, int bBatchStride,
-                     float beta, float[] c, int cOff, int cBatchStride) {
+        BatchJob set(Sgemm owner, Batch call, int batch, int parts) {
             this.owner = owner;
+            this.call = call;
             this.batch = batch;
             this.parts = parts;
-            this.transA = transA;
-            this.transB = transB;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.alpha = alpha;
-            this.a = a;
-            this.aOff = aOff;
-            this.aBatchStride = aBatchStride;
-            this.b = b;
-            this.bOff = bOff;
-            this.bBatchStride = bBatchStride;
-            this.beta = beta;
-            this.c = c;
-            this.cOff = cOff;
-            this.cBatchStride = cBatchStride;
             return this;
         }
 
-        /** Drops the references to the call's arrays, which the thread's workspace would otherwise keep alive. */
+        /** Drops the references the thread's workspace would otherwise keep alive. */
         void clear() {
             owner = null;
-            a = null;
-            b = null;
-            c = null;
+            call = null;
         }
 
         @Override
         public void run(int q, int from, int to) {
             Product p = Workspace.current().whole;
             for (int t = q * batch / parts; t < (q + 1) * batch / parts; t++) {
-                owner.multiply(entry(p, t, transA, transB, m, n, k, alpha, a, aOff, aBatchStride, b, bOff, bBatchStride,
-                        beta, c, cOff, cBatchStride));
+                owner.multiply(call.entry(p, t));
             }
         }
     }

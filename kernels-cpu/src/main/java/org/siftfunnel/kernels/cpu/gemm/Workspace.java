@@ -17,6 +17,8 @@ final class Workspace {
     final Product part = new Product();
     /** A product this thread split over the team, which it only waits for while the parts run. */
     final Product split = new Product();
+    /** The batched call this thread was asked for (its entries fill {@link #whole} or {@link #split}). */
+    final Sgemm.Batch batch = new Sgemm.Batch();
     /** This thread's split calls (one call at a time per thread: a caller waits until its parts are done). */
     final Sgemm.BatchJob batchJob = new Sgemm.BatchJob();
     final Sgemm.BlockJob blockJob = new Sgemm.BlockJob();
