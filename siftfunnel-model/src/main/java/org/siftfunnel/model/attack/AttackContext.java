@@ -34,9 +34,19 @@ import org.siftfunnel.model.data.Preprocessing;
  * @param backend       where the attack's modules and tensors live (the victim's backend)
  * @param seed          seeds every random choice of the attack (initialisations, batch orders)
  * @param progress      where long steps report progress
+ * @param repeatableQueries whether {@link #observe} gives the same features for the same images
+ *                      every time (the perturbation draws nothing at random), so that attacks
+ *                      that query the same images epoch after epoch may compute them once
+ *                      ({@link ObservedFeatures}); false unless the caller knows
  */
 public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
-        Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress) {
+        Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress, boolean repeatableQueries) {
+
+    /** A context whose queries are not known to be repeatable (every query runs the edge). */
+    public AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
+                         Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress) {
+        this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false);
+    }
 
     public AttackContext {
         Objects.requireNonNull(victim, "AttackContext: victim");
@@ -98,6 +108,13 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
 
     /** The same context with other progress reporting. */
     public AttackContext withProgress(AttackProgress p) {
-        return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, p);
+        return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, p,
+                repeatableQueries);
+    }
+
+    /** The same context, saying whether its queries are repeatable (see the record's parameters). */
+    public AttackContext withRepeatableQueries(boolean repeatable) {
+        return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress,
+                repeatable);
     }
 }

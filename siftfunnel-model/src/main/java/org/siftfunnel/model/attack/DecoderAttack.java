@@ -147,6 +147,8 @@ public final class DecoderAttack implements Attack {
         meta.put("selection_rule", settings.selectionRule().label());
         meta.put("selection_data", data.selectionDescription());
         meta.put("train_images", data.train().size());
+        // Repeatable queries answered from one pass over the images (the same features, fewer edge runs).
+        meta.put("edge_queries", r.cachedQueries() ? "once per image" : "every epoch");
         meta.put("best_epoch", r.bestEpoch());
         meta.put("best_selection_mse", r.bestSelectionMse());
         meta.put("curve", r.curve().stream().map(EpochRecord::toJson).toList());

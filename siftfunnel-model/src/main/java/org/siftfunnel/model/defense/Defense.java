@@ -44,6 +44,16 @@ public interface Defense {
         return features;
     }
 
+    /**
+     * Whether {@link #perturb} draws from its random source, so that the same image may give
+     * different transmitted features from one query to the next. When it does not, an attacker's
+     * repeated queries of the same images are repeatable and may be answered from a cache
+     * ({@code AttackContext#repeatableQueries}).
+     */
+    default boolean perturbsAtRandom() {
+        return false;
+    }
+
     /** The objective's terms (total first-class) and the model's log-probabilities for accuracy. */
     record StepResult(LossTerms terms, Tensor logProbs, Tensor features) {
     }

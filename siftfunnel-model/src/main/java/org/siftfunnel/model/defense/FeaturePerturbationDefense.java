@@ -42,6 +42,12 @@ public abstract class FeaturePerturbationDefense implements Defense {
         return "none";
     }
 
+    /** Noise and dropout draw a new perturbation for every query. */
+    @Override
+    public final boolean perturbsAtRandom() {
+        return true;
+    }
+
     /** The undefended model's step (what training under this name would do). */
     @Override
     public final StepResult trainingLoss(SplitModel model, Tensor images, Tensor labels) {

@@ -559,7 +559,8 @@ public final class Evaluation {
     private Map<String, Object> attack(Entry e, long seed, SplitModel model, Attack attack, EvaluationClassifier classifier)
             throws IOException {
         UnaryOperator<Tensor> perturbation = perturbation(e, seed, "attack:" + attack.name());
-        AttackContext ctx = new AttackContext(model, perturbation, auxiliary, train, prep, backend, seed, AttackProgress.console(out));
+        AttackContext ctx = new AttackContext(model, perturbation, auxiliary, train, prep, backend, seed, AttackProgress.console(out),
+                !e.instance().perturbsAtRandom());
         PreparedAttack prepared = attack.prepare(ctx);
         AttackResult r = VictimReconstruction.run(attack.name(), prepared, ctx, victims, 64);
         int n = r.targets().shape()[0];

@@ -105,6 +105,66 @@ class DecoderAttackTest {
     }
 
     @Test
+    void repeatableQueriesRunTheEdgeOncePerImageAndTrainTheSameDecoder() {
+        SplitModel victim = smallCnn(3);
+        AtomicInteger queries = new AtomicInteger();
+        UnaryOperator<Tensor> counting = z -> {
+            queries.incrementAndGet();
+            return z;
+        };
+        AttackContext fresh = AttackFixtures.context(victim, aux, privateTrain, counting, 7);
+        PreparedAttack perEpoch = DecoderAttack.blackbox(quick(3)).prepare(fresh);
+        assertEquals(3 * (3 + 1), queries.get());
+        assertEquals("every epoch", perEpoch.metadata().get("edge_queries"));
+
+        queries.set(0);
+        PreparedAttack once = DecoderAttack.blackbox(quick(3)).prepare(fresh.withRepeatableQueries(true));
+        // one pass over the 96 auxiliary and one over the 64 private images, in batches of EVAL_BATCH
+        assertEquals(2, queries.get());
+        assertEquals("once per image", once.metadata().get("edge_queries"));
+        List<Map<String, Object>> a = curve(perEpoch);
+        List<Map<String, Object>> b = curve(once);
+        for (int i = 0; i < a.size(); i++) {
+            for (String key : List.of("train_mse", "selection_mse")) {
+                double x = value(a.get(i), key);
+                double y = value(b.get(i), key);
+                assertEquals(x, y, 1e-5 * x, "epoch " + (i + 1) + " " + key + ": per-epoch queries " + x + ", cached " + y);
+            }
+        }
+        assertEquals(perEpoch.metadata().get("best_epoch"), once.metadata().get("best_epoch"));
+    }
+
+    @Test
+    void observedFeaturesAreTheEdgesAnswersGatheredInBatchOrder() {
+        SplitModel victim = smallSiftFunnel(5);
+        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, null, 11).withRepeatableQueries(true);
+        ObservedFeatures cache = ObservedFeatures.of(ctx, aux, ObservedFeatures.MAX_BYTES, "test");
+        int batches = 0;
+        try (var stream = ctx.loader(aux, 32, true, 99).epoch(1)) {
+            while (stream.hasNext()) {
+                var batch = stream.next();
+                float[] cached = cache.of(batch).toArray();
+                float[] asked = ctx.observe(batch.images()).toArray();
+                assertArrayEquals(ctx.observe(batch.images()).shape(), cache.of(batch).shape());
+                assertArrayEquals(asked, cached, 1e-5f, "batch " + batches + " of a shuffled loader");
+                batches++;
+            }
+        }
+        assertEquals(3, batches);
+    }
+
+    @Test
+    void randomisedOrOversizedQueriesAreNotCached() {
+        SplitModel victim = smallCnn(3);
+        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, null, 7);
+        assertEquals(null, ObservedFeatures.of(ctx, aux, ObservedFeatures.MAX_BYTES, "test"), "not known repeatable");
+        AttackContext repeatable = ctx.withRepeatableQueries(true);
+        long bytes = (long) aux.size() * 32 * 4 * 4 * Float.BYTES;
+        assertEquals(null, ObservedFeatures.of(repeatable, aux, bytes - 1, "test"), "one byte over the budget");
+        assertTrue(ObservedFeatures.of(repeatable, aux, bytes, "test") != null, "exactly the budget");
+    }
+
+    @Test
     void auxHoldoutRuleSelectsOnHeldOutAuxiliaryImages() {
         SplitModel victim = smallSiftFunnel(4);
         AttackContext ctx = AttackFixtures.context(victim, aux, null, null, 8);

@@ -19,6 +19,15 @@ class DefensesRegistryTest {
     }
 
     @Test
+    void onlyNoiseAndDropoutPerturbAtRandom() {
+        // An attacker's repeated queries are cached for every other defense (AttackContext.repeatableQueries).
+        for (String name : Defenses.NAMES) {
+            boolean random = Defenses.create(new TrainSettings().set("defense", name)).perturbsAtRandom();
+            assertEquals(name.equals("noise") || name.equals("dropout"), random, name);
+        }
+    }
+
+    @Test
     void parametersComeFromTheirSettings() {
         TrainSettings s = new TrainSettings().set("nopeek-lambda", "3").set("mid-beta", "0.01").set("mid-k", "32")
                 .set("bido-lambda-x", "0.2").set("bido-lambda-y", "2").set("bido-sigma", "1.5").set("smoothing", "0.35");
