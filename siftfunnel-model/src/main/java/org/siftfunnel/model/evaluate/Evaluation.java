@@ -577,7 +577,7 @@ public final class Evaluation {
         m.put("dcor_x_xhat", DistanceCorrelationEstimate.estimate(r.targets(), r.reconstructions(),
                 DistanceCorrelationEstimate.DEFAULT_BATCH_SIZE, seed).mean());
         Map<String, Object> meta = r.metadata();
-        for (String k : List.of("selection_rule", "tv_weight", "tv_weight_rule", "best_epoch", "decoder")) {
+        for (String k : List.of("selection_rule", "tv_weight", "tv_weight_rule", "best_epoch", "decoder", "edge_queries")) {
             if (meta.get(k) != null) {
                 m.put(k, meta.get(k));
             }
