@@ -1,17 +1,19 @@
 package org.siftfunnel.model.train;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import org.siftfunnel.engine.backend.Backend;
 
 /**
- * The facts that make a run reproducible besides its settings: the code version (git commit
- * of the checkout the launcher runs from), the JDK, the backend with its vector width and
- * thread count, and the machine's processor count.
+ * The facts that make a run reproducible besides its settings: the code version (the git
+ * commit the running code was built from, see {@link #buildCommit()}), the JDK, the backend
+ * with its vector width and thread count, and the machine's processor count.
  */
 public final class RunEnvironment {
     private RunEnvironment() {
@@ -19,7 +21,9 @@ public final class RunEnvironment {
 
     public static Map<String, Object> describe(Backend backend) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("git_commit", gitCommit());
+        String built = buildCommit();
+        m.put("git_commit", built != null ? built : gitCommit());
+        m.put("git_commit_source", built != null ? "build" : "checkout");
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
         m.put("backend", backend.name());
         m.put("backend_description", backend.description());
@@ -28,6 +32,30 @@ public final class RunEnvironment {
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return m;
+    }
+
+    /** Where the build records its commit (written by {@code src/build/build-commit.sh}). */
+    static final String BUILD_RESOURCE = "/siftfunnel-build.properties";
+
+    /**
+     * The commit the running code was built from, as the build wrote it into the jar: a hash,
+     * with {@code -dirty} when tracked files had uncommitted changes, or {@code unknown} when the
+     * build had no git. {@code null} when the classes carry no such record (e.g. compiled by an
+     * IDE); {@link #describe} then falls back to the checkout's {@link #gitCommit()}. A frozen copy
+     * of the jars run against another checkout thus still names its own code.
+     */
+    public static String buildCommit() {
+        try (InputStream in = RunEnvironment.class.getResourceAsStream(BUILD_RESOURCE)) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            String c = p.getProperty("commit");
+            return c == null || c.isBlank() ? null : c.strip();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The commit of the checkout at {@code siftfunnel.home} (set by the launcher) or the working directory. */
