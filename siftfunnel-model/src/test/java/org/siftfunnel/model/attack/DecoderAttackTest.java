@@ -43,6 +43,14 @@ class DecoderAttackTest {
         return new SiftFunnelCnn(ArchConfig.of(1, AttackFixtures.SIZE, 10), 32, new RandomSource(seed)).eval();
     }
 
+    /** An identity perturbation that counts the edge queries passing through it. */
+    private static UnaryOperator<Tensor> counting(AtomicInteger queries) {
+        return z -> {
+            queries.incrementAndGet();
+            return z;
+        };
+    }
+
     private static DecoderSettings quick(int epochs) {
         return DecoderSettings.paper().withEpochs(epochs).withBatchSize(32);
     }
@@ -60,10 +68,7 @@ class DecoderAttackTest {
     void blackBoxDecoderLearnsAndKeepsTheEpochWithTheLowestSelectionMse() {
         SplitModel victim = smallCnn(3);
         AtomicInteger queries = new AtomicInteger();
-        UnaryOperator<Tensor> counting = z -> {
-            queries.incrementAndGet();
-            return z;
-        };
+        UnaryOperator<Tensor> counting = counting(queries);
         AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, counting, 7);
         DecoderAttack attack = DecoderAttack.blackbox(quick(5));
         PreparedAttack prepared = attack.prepare(ctx);
@@ -108,10 +113,7 @@ class DecoderAttackTest {
     void repeatableQueriesRunTheEdgeOncePerImageAndTrainTheSameDecoder() {
         SplitModel victim = smallCnn(3);
         AtomicInteger queries = new AtomicInteger();
-        UnaryOperator<Tensor> counting = z -> {
-            queries.incrementAndGet();
-            return z;
-        };
+        UnaryOperator<Tensor> counting = counting(queries);
         AttackContext fresh = AttackFixtures.context(victim, aux, privateTrain, counting, 7);
         PreparedAttack perEpoch = DecoderAttack.blackbox(quick(3)).prepare(fresh);
         assertEquals(3 * (3 + 1), queries.get());
