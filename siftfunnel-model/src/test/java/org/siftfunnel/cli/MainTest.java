@@ -81,6 +81,8 @@ class MainTest {
             assertTrue(results.contains("\"" + defense + "\": {"), defense + " missing in " + results);
         }
         assertTrue(results.contains("\"edge_params\": 9202"), results);
-        assertTrue(Files.isRegularFile(dir.resolve("recon/siftfunnel/whitebox.safetensors")));
+        for (String attack : new String[] {"blackbox", "whitebox", "adaptive-blackbox"}) {
+            assertTrue(Files.isRegularFile(dir.resolve("recon/siftfunnel/" + attack + ".safetensors")), attack);
+        }
     }
 }
