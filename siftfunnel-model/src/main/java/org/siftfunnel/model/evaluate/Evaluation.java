@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,6 +123,8 @@ public final class Evaluation {
     private final Path dir;
     private final PrintStream out;
     private final StageStore store;
+    /** Builds other than this one whose reused results were already announced. */
+    private final Set<String> foreignBuilds = new HashSet<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile Trainer activeTrainer;
     private final Map<String, Double> computeSeconds = new LinkedHashMap<>();
@@ -275,6 +278,10 @@ public final class Evaluation {
         Map<String, Object> results = assemble(perSeed, classifierInfo);
         writeAtomically(dir.resolve("results.json"), Json.writePretty(results) + "\n");
         out.println("results: " + dir.resolve("results.json"));
+        if (results.get("environment") instanceof Map<?, ?> env && env.get("stages_from_other_builds") instanceof Integer other && other > 0) {
+            out.printf(Locale.ROOT, "note: %d of the stages were computed by other builds than this one (%s): %s%n", other,
+                    store.build(), env.get("stage_builds"));
+        }
         return results;
     }
 
@@ -333,6 +340,9 @@ public final class Evaluation {
             out.printf(Locale.ROOT, "seed %d · %s: reusing the finished run %s%n", seed, key, relative(run));
         }
         stagesDone++;
+        Map<String, Object> runInfo = readJson(run.resolve("run.json"));
+        noteBuild(seed, key, "train",
+                runInfo != null && runInfo.get("environment") instanceof Map<?, ?> env ? env.get("git_commit") : null);
         SplitModel model = Trainer.buildModel(s, data.channels(), data.numClasses());
         model.to(backend);
         Checkpoints.loadInto(run, "last", model, null);
@@ -380,7 +390,9 @@ public final class Evaluation {
             throws IOException {
         checkStop();
         Map<String, Object> doc = store.find(seed, e.name(), stage, inputs);
-        if (doc == null) {
+        if (doc != null) {
+            warnOtherBuild(seed, e.name(), stage, doc.get("build"));
+        } else {
             header(seed, e.name(), stage);
             long t0 = System.nanoTime();
             Map<String, Object> result = body.run();
@@ -389,6 +401,25 @@ public final class Evaluation {
         stagesDone++;
         computeSeconds.merge(category, ((Number) doc.get("seconds")).doubleValue(), Double::sum);
         return (Map<String, Object>) doc.get("result");
+    }
+
+    /** Tallies a training's build (as its run.json names it) with the stages' builds. */
+    private void noteBuild(long seed, String entry, String stage, Object commit) {
+        store.countBuild(commit);
+        warnOtherBuild(seed, entry, stage, commit);
+    }
+
+    /**
+     * Says once per build when a reused stage was computed by other code than this build: the
+     * results then mix builds, which a reader must know (a stage's inputs are its settings, not
+     * the code, so a newer build resumes an older run rather than redoing it).
+     */
+    private void warnOtherBuild(long seed, String entry, String stage, Object commit) {
+        String c = commit instanceof String x && !x.isBlank() ? x : StageStore.UNRECORDED_BUILD;
+        if (!c.equals(store.build()) && foreignBuilds.add(c)) {
+            out.printf(Locale.ROOT, "seed %d · %s · %s: reusing a result computed by build %s (this is build %s); "
+                    + "results.json counts the stages per build under environment.stage_builds%n", seed, entry, stage, c, store.build());
+        }
     }
 
     /** What every stage of an entry depends on; a stage adds its own budget. */
@@ -794,6 +825,10 @@ public final class Evaluation {
         }
         d.put("hashes", hashes);
         env.put("data", d);
+        Map<String, Integer> builds = store.builds();
+        env.put("stage_builds", builds);
+        int other = builds.entrySet().stream().filter(b -> !b.getKey().equals(store.build())).mapToInt(Map.Entry::getValue).sum();
+        env.put("stages_from_other_builds", other);
         return env;
     }
 

@@ -6,14 +6,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.model.train.RunEnvironment;
 
 /**
  * The finished stages of an evaluation, one JSON file each:
- * {@code DIR/state/seedK/ENTRY/STAGE.json} = {@code {"stage", "inputs", "seconds", "result"}}.
+ * {@code DIR/state/seedK/ENTRY/STAGE.json} = {@code {"stage", "seed", "entry", "inputs", "seconds", "build", "result"}}.
  * A stage's file is written (temporary name, then an atomic move) as soon as the stage is done,
  * so an interrupted evaluation loses at most the stage it was in, and a rerun skips every stage
  * whose file exists with the same {@code inputs} (the settings the stage depends on). A file with
@@ -21,13 +23,34 @@ import org.siftfunnel.engine.io.Json;
  *
  * <p>Every value a result holds is taken from the file as read back, so a fresh run and a
  * resumed one assemble exactly the same numbers.
+ *
+ * <p>Each file also names the build (commit) that computed it. The build is deliberately not
+ * one of the inputs: a newer build reuses what an older one finished, as a resumed run should,
+ * but {@link #builds()} tallies the builds of every stage used, so results drawn from more than
+ * one build say so ({@code environment.stage_builds} in results.json).
  */
 public final class StageStore {
     private final Path root;
+    private final String build;
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> builds = new ConcurrentHashMap<>();
+
+    /** The label of stage files written before stages recorded their build. */
+    public static final String UNRECORDED_BUILD = "unrecorded";
 
     public StageStore(Path evaluationDir) {
+        this(evaluationDir, RunEnvironment.codeCommit());
+    }
+
+    /** @param build the commit of the code that computes new stages (recorded in each file it saves) */
+    public StageStore(Path evaluationDir, String build) {
         this.root = evaluationDir.resolve("state");
+        this.build = build;
+    }
+
+    /** The build new stages are recorded with. */
+    public String build() {
+        return build;
     }
 
     /** A stage's result read back, or null when it has not run with these inputs. */
@@ -46,6 +69,7 @@ public final class StageStore {
         if (!(parsed instanceof Map<?, ?> m) || !Json.write(inputs).equals(Json.write(m.get("inputs")))) {
             return null;
         }
+        countBuild(m.get("build"));
         return (Map<String, Object>) m;
     }
 
@@ -62,12 +86,31 @@ public final class StageStore {
         doc.put("entry", entry);
         doc.put("inputs", inputs);
         doc.put("seconds", seconds);
+        doc.put("build", build);
         doc.put("result", result);
         String text = Json.writePretty(doc) + "\n";
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.writeString(tmp, text);
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        countBuild(build);
         return (Map<String, Object>) Json.parse(text);
+    }
+
+    /**
+     * How many of the stages this store handed out (found or saved) each build computed, by
+     * commit ({@value #UNRECORDED_BUILD} for files that do not say), including the trainings
+     * reported through {@link #countBuild}.
+     */
+    public Map<String, Integer> builds() {
+        Map<String, Integer> m = new TreeMap<>();
+        builds.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Tallies one stage computed by {@code commit} (null or blank: {@value #UNRECORDED_BUILD}). */
+    void countBuild(Object commit) {
+        String key = commit instanceof String c && !c.isBlank() ? c : UNRECORDED_BUILD;
+        builds.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     }
 
     /** How many times each kind of stage ({@code attack}, {@code mine}, ...) ran in this process; for tests and logs. */

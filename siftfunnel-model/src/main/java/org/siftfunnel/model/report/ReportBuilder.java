@@ -68,6 +68,12 @@ final class ReportBuilder {
             out.add(new Block.Paragraph("Not recorded."));
         } else {
             out.add(new Block.Table(List.of("key", "value"), flatten(r.environment()), 2));
+            if (r.environment().get("stages_from_other_builds") instanceof Number other && other.intValue() > 0) {
+                // A resumed run reuses finished stages whatever build computed them; a reader must see that.
+                out.add(new Block.Paragraph("Mixed builds: " + other.intValue() + " of the stages behind these results were computed by "
+                        + "other builds than " + r.environment().getOrDefault("git_commit", Formats.MISSING)
+                        + " (stage_builds above counts them per commit)."));
+            }
         }
         out.add(new Block.Heading(3, "Timings"));
         if (r.timings().isEmpty()) {

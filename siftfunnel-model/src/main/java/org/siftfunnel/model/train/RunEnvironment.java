@@ -22,7 +22,7 @@ public final class RunEnvironment {
     public static Map<String, Object> describe(Backend backend) {
         Map<String, Object> m = new LinkedHashMap<>();
         String built = buildCommit();
-        m.put("git_commit", built != null ? built : gitCommit());
+        m.put("git_commit", codeCommit());
         m.put("git_commit_source", built != null ? "build" : "checkout");
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
         m.put("backend", backend.name());
@@ -32,6 +32,12 @@ public final class RunEnvironment {
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return m;
+    }
+
+    /** The running code's commit: {@link #buildCommit()}, else the checkout's {@link #gitCommit()} (as {@link #describe} reports it). */
+    public static String codeCommit() {
+        String built = buildCommit();
+        return built != null ? built : gitCommit();
     }
 
     /** Where the build records its commit (written by {@code src/build/build-commit.sh}). */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,29 @@ class EvaluationTest {
         partial.run();
         assertEquals(Map.of("attack", 1), partial.store().executions());
         assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(a))));
+
+        // Every stage names its build; results drawn from another build's stage say so, and the run warns.
+        String build = partial.store().build();
+        Map<String, Object> builds = (Map<String, Object>) env.get("stage_builds");
+        assertEquals(Set.of(build), builds.keySet(), "one build computed everything: " + builds);
+        int stages = ((Number) builds.get(build)).intValue();
+        assertEquals(0, ((Number) env.get("stages_from_other_builds")).intValue());
+        Path stageFile = a.resolve("state/seed1/siftfunnel/attack-blackbox.json");
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(stageFile));
+        assertEquals(build, doc.get("build"));
+        doc.put("build", "0123abc");
+        Files.writeString(stageFile, Json.writePretty(doc));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Evaluation mixed = new Evaluation(tinyTraining(), settings, data, BACKEND, a, new PrintStream(log, true, StandardCharsets.UTF_8));
+        mixed.run();
+        assertTrue(mixed.store().executions().isEmpty(), "another build's stage is reused, not redone");
+        Map<String, Object> mixedEnv = (Map<String, Object>) readResults(a).get("environment");
+        assertEquals(Map.of(build, stages - 1, "0123abc", 1), ((Map<String, Object>) mixedEnv.get("stage_builds")).entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> ((Number) x.getValue()).intValue())));
+        assertEquals(1, ((Number) mixedEnv.get("stages_from_other_builds")).intValue());
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("siftfunnel · attack:blackbox: reusing a result computed by build 0123abc"), printed);
+        assertTrue(printed.contains("note: 1 of the stages were computed by other builds"), printed);
     }
 
     @Test

@@ -128,6 +128,7 @@ class ReportsTest {
         assertTrue(md.contains("| sigma=1.5 |  | 80.00% | no |"), md);
         assertTrue(md.contains("| sigma=0.8 | chosen | 89.00% | yes |"), md);
         assertTrue(md.contains("| git_commit | 0123456789abcdef |"), md);
+        assertFalse(md.contains("Mixed builds"), "one build: no note");
         assertTrue(md.contains("| data.hashes.train.npz | ab12cd34 |"), md);
         assertTrue(md.contains("| total | 10 min 13 s |"), md);
         assertTrue(md.contains("| seeds | 1, 2, 3 |"), md);
@@ -138,6 +139,18 @@ class ReportsTest {
         for (Claim c : r.claims()) {
             assertTrue(md.contains("| " + MarkdownRenderer.inline(c.statement()) + " | " + c.verdict().label() + " |"), c.toString());
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resultsFromSeveralBuildsSaySo() throws IOException {
+        EvaluationFixture f = new EvaluationFixture();
+        Map<String, Object> env = (Map<String, Object>) f.results.get("environment");
+        env.put("stage_builds", new java.util.TreeMap<>(Map.of("0123456789abcdef", 40, "fedcba9876543210", 24)));
+        env.put("stages_from_other_builds", 24);
+        String md = read(render(f, "md").markdown());
+        assertTrue(md.contains("| stage_builds.fedcba9876543210 | 24 |"), md);
+        assertTrue(md.contains("Mixed builds: 24 of the stages behind these results were computed by other builds than 0123456789abcdef"), md);
     }
 
     @Test
