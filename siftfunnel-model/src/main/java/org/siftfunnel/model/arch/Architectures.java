@@ -52,6 +52,27 @@ public final class Architectures {
         };
     }
 
+    /**
+     * A freshly initialised model of the architecture a {@link SplitModel} named {@code name}
+     * ({@code backbone/variant}) has: every name this class and {@link MidArchitectures} give,
+     * i.e. the variants of {@link #VARIANTS} plus {@code mid} (the bottleneck at the split, which
+     * ends the edge) and {@code mid-head} (rebuilt with the default latent size; its edge is the
+     * undefended one). For attacks that need the victim's architecture with other weights.
+     *
+     * @throws IllegalArgumentException for a name of another form or an unknown part, naming what is allowed
+     */
+    public static SplitModel forName(String name, ArchConfig config, RandomSource rng) {
+        String[] parts = name == null ? new String[0] : name.split("/");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("Architectures: cannot tell the architecture of '" + name + "' (expected backbone/variant)");
+        }
+        return switch (parts[1].trim().toLowerCase(Locale.ROOT)) {
+            case "mid" -> MidArchitectures.create(parts[0], MidArchitectures.Placement.SPLIT, 0, config, rng);
+            case "mid-head" -> MidArchitectures.create(parts[0], MidArchitectures.Placement.HEAD, 0, config, rng);
+            default -> create(parts[0], parts[1], config, rng);
+        };
+    }
+
     private static String normalise(String what, String value, List<String> allowed) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {

@@ -57,18 +57,13 @@ public final class ShadowAttack implements Attack {
 
     /**
      * A fresh edge of the victim's architecture, from its name {@code backbone/variant} (as
-     * {@link Architectures} builds them).
+     * {@link Architectures#forName} rebuilds them: the paper's variants and both MID placements).
      *
-     * @throws IllegalArgumentException for a victim not built by {@link Architectures}
+     * @throws IllegalArgumentException for a victim not built by {@link Architectures} or {@code MidArchitectures}
      */
     public static Module sameArchitecture(SplitModel victim, RandomSource rng) {
-        String[] parts = victim.name().split("/");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("shadow attack: cannot tell the architecture of '" + victim.name()
-                    + "' (expected backbone/variant); pass a ShadowEdgeFactory");
-        }
         try {
-            return Architectures.create(parts[0], parts[1], victim.config(), rng).edge();
+            return Architectures.forName(victim.name(), victim.config(), rng).edge();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("shadow attack: cannot rebuild the architecture of '" + victim.name() + "' ("
                     + e.getMessage() + "); pass a ShadowEdgeFactory", e);

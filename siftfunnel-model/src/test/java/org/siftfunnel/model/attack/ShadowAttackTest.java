@@ -19,6 +19,9 @@ import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.Classifier4;
 import org.siftfunnel.model.arch.SplitModel;
 import org.siftfunnel.model.data.Dataset;
+import org.siftfunnel.model.defense.Defenses;
+import org.siftfunnel.model.train.TrainSettings;
+import org.siftfunnel.model.train.Trainer;
 
 class ShadowAttackTest {
 
@@ -70,14 +73,20 @@ class ShadowAttackTest {
 
     @Test
     void defaultShadowEdgeHasTheVictimsArchitecture() {
-        for (String variant : List.of("none", "siftfunnel")) {
-            SplitModel victim = Architectures.create("cnn", variant, 1, 16, 10, new RandomSource(1));
+        // Every defense's own model, as training builds it (MID at the split ends the edge with its bottleneck).
+        for (String defense : Defenses.NAMES) {
+            TrainSettings s = TrainSettings.forProfile("demo");
+            s.set("defense", defense);
+            s.set("image-size", "16");
+            SplitModel victim = Trainer.buildModel(s, 1, 10);
             Module shadow = ShadowAttack.sameArchitecture(victim, new RandomSource(2));
-            assertEquals(victim.edge().stateDict().keySet(), shadow.stateDict().keySet());
-            Tensor a = victim.edge().stateDict().values().iterator().next();
-            Tensor b = shadow.stateDict().values().iterator().next();
-            assertArrayEquals(a.shape(), b.shape());
-            assertTrue(!a.allClose(b, 0f, 1e-6f), "the shadow edge must have fresh weights");
+            Map<String, Tensor> want = victim.edge().stateDict();
+            Map<String, Tensor> got = shadow.stateDict();
+            assertEquals(want.keySet(), got.keySet(), defense);
+            want.forEach((k, v) -> assertArrayEquals(v.shape(), got.get(k).shape(), defense + ": " + k));
+            Tensor a = victim.edge().parameters().get(0);
+            Tensor b = shadow.parameters().get(0);
+            assertTrue(!a.allClose(b, 0f, 1e-6f), defense + ": the shadow edge must have fresh weights");
         }
         SplitModel custom = AttackFixtures.convEdgeVictim(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
