@@ -52,7 +52,7 @@ final class ExportCommand implements Command {
                 OptionSpec.value("weights", "FILE", null, "a state dict .safetensors (needs the model flags)"),
                 OptionSpec.value("out", "DIR", null, "export folder to write"),
                 OptionSpec.value("arch", "NAME", null, "backbone: " + String.join(", ", Architectures.BACKBONES)),
-                OptionSpec.value("defense", "NAME", null, "none or siftfunnel"),
+                OptionSpec.value("defense", "NAME", null, "the defense it was trained with, which decides the architecture: none, siftfunnel, nopeek, mid, ... (docs/defenses.md)"),
                 OptionSpec.value("channels", "N", null, "input channels: 1 or 3"),
                 OptionSpec.value("image-size", "PX", null, "input side (a multiple of 16)"),
                 OptionSpec.value("classes", "N", null, "number of classes"),

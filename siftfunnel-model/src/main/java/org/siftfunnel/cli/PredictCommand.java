@@ -66,7 +66,7 @@ final class PredictCommand implements Command {
                 OptionSpec.value("input", "FILE", null, "a .safetensors file with a tensor 'input', or an image"),
                 OptionSpec.value("output", "FILE", null, "where to write features and log_probs (.safetensors)"),
                 OptionSpec.value("arch", "NAME", null, "backbone: " + String.join(", ", Architectures.BACKBONES)),
-                OptionSpec.value("defense", "NAME", null, "none (undefended) or siftfunnel"),
+                OptionSpec.value("defense", "NAME", null, "the defense it was trained with, which decides the architecture: none, siftfunnel, nopeek, mid, ... (docs/defenses.md)"),
                 OptionSpec.value("channels", "N", null, "input channels: 1 (grey) or 3 (RGB)"),
                 OptionSpec.value("image-size", "PX", null, "input side in pixels (a multiple of 16)"),
                 OptionSpec.value("classes", "N", null, "number of classes"),

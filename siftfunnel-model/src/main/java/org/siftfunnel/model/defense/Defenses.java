@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.siftfunnel.engine.random.RandomSource;
+import org.siftfunnel.model.arch.ArchConfig;
 import org.siftfunnel.model.arch.MidArchitectures.Placement;
+import org.siftfunnel.model.arch.SplitModel;
 import org.siftfunnel.model.defense.SiftFunnelAblation.Ablated;
 import org.siftfunnel.model.objective.SiftFunnelObjective;
 import org.siftfunnel.model.objective.TaskObjective;
@@ -102,6 +105,23 @@ public final class Defenses {
         Map<String, Double> values = new LinkedHashMap<>();
         e.parameterSettings().forEach((param, setting) -> values.put(param, value(s, setting)));
         return e.factory().apply(values);
+    }
+
+    /**
+     * A freshly initialised model of the architecture a run trained with defense {@code name}
+     * has (the undefended backbone for most; SiftFunnel's for {@code siftfunnel}, {@code funnel}
+     * and the ablations; the backbone with its bottleneck for {@code mid} and {@code mid-head}),
+     * with every strength parameter at its default (only {@code mid-head}'s latent size changes
+     * the architecture: a model trained with another {@code --mid-k} does not load into it).
+     * For loading a trained model's weights by its defense's name (checkpoints and exports record
+     * the defense, not the architecture).
+     *
+     * @throws IllegalArgumentException for an unknown defense or backbone
+     */
+    public static SplitModel architecture(String name, String backbone, ArchConfig config, RandomSource rng) {
+        TrainSettings s = TrainSettings.forProfile("default");
+        s.set("defense", name);
+        return create(s).build(backbone, config, rng);
     }
 
     /**

@@ -6,14 +6,15 @@ import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.model.arch.ArchConfig;
 import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.SplitModel;
+import org.siftfunnel.model.defense.Defenses;
 
 /**
- * Which split model to build: backbone, defense variant and the task's shape (input channels,
- * square image size, classes). The names are those of {@link Architectures}; they are stored
- * lower-case.
+ * Which split model to build: backbone, the defense it was trained with (which decides the
+ * architecture, see {@link Defenses#architecture}) and the task's shape (input channels, square
+ * image size, classes). Names are stored lower-case.
  *
  * @param arch      {@code cnn}, {@code vgg16} or {@code resnet18}
- * @param defense   {@code none} or {@code siftfunnel}
+ * @param defense   any of {@link Defenses#NAMES} ({@code none}, {@code siftfunnel}, {@code nopeek}, {@code mid}, ...)
  * @param channels  1 or 3
  * @param imageSize input height = width
  * @param classes   number of classes
@@ -28,7 +29,7 @@ public record ModelSpec(String arch, String defense, int channels, int imageSize
     /** @throws IllegalArgumentException for an unknown name or invalid numbers, naming what is allowed */
     public ModelSpec {
         arch = choice("arch", arch, Architectures.BACKBONES.toString(), Architectures.BACKBONES.contains(lower(arch)));
-        defense = choice("defense", defense, Architectures.VARIANTS.toString(), Architectures.VARIANTS.contains(lower(defense)));
+        defense = choice("defense", defense, Defenses.NAMES.toString(), Defenses.NAMES.contains(lower(defense)));
         ArchConfig.of(channels, imageSize, classes); // validates the numbers with ArchConfig's own messages
     }
 
@@ -49,7 +50,7 @@ public record ModelSpec(String arch, String defense, int channels, int imageSize
 
     /** A freshly built model (on the default backend) with placeholder weights from {@link #BUILD_SEED}. */
     public SplitModel build() {
-        return Architectures.create(arch, defense, config(), new RandomSource(BUILD_SEED));
+        return Defenses.architecture(defense, arch, config(), new RandomSource(BUILD_SEED));
     }
 
     /** The per-sample input shape {@code [channels, imageSize, imageSize]}. */

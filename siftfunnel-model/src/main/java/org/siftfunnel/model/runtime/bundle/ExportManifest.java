@@ -15,7 +15,7 @@ import org.siftfunnel.model.data.Normalization;
  * on the wire, so it is written once by the exporter and never rewritten.
  *
  * @param arch          backbone ({@code cnn}, {@code vgg16}, {@code resnet18})
- * @param defense       {@code none} or {@code siftfunnel}
+ * @param defense       the defense the model was trained with (decides the architecture: {@code Defenses.architecture})
  * @param channels      input channels
  * @param imageSize     input side
  * @param classes       number of classes

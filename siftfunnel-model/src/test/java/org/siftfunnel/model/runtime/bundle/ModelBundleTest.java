@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,10 @@ import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.SplitModel;
+import org.siftfunnel.model.data.Normalization;
+import org.siftfunnel.model.defense.Defenses;
+import org.siftfunnel.model.inference.ModelSpec;
+import org.siftfunnel.model.runtime.export.ModelExporter;
 import org.siftfunnel.model.runtime.RuntimeFixtures;
 
 class ModelBundleTest {
@@ -59,6 +64,27 @@ class ModelBundleTest {
             assertArrayEquals(reference.forward(x).toArray(), both.forward(x).toArray());
             assertArrayEquals(reference.features(x).toArray(), edgeOnly.features(x).toArray());
         }
+    }
+
+    @Test
+    void modelsOfEveryTrainedDefenseExportAndLoad(@TempDir Path dir) throws IOException {
+        // Checkpoints and exports name the defense a model was trained with; its architecture follows from it.
+        for (String defense : List.of("nopeek", "bido", "mid", "mid-head", "funnel", "siftfunnel-no-dcor")) {
+            ModelSpec spec = new ModelSpec("cnn", defense, 1, 16, 10);
+            SplitModel model = Defenses.architecture(defense, "cnn", spec.config(), new RandomSource(7)).eval();
+            model.to(RuntimeFixtures.backend());
+            Path out = dir.resolve(defense);
+            ModelBundle bundle = ModelExporter.export(model, spec, Normalization.GREY, null, "test", out, false);
+            ModelBundle reopened = ModelBundle.open(out);
+            assertEquals(defense, reopened.manifest().defense());
+            SplitModel both = reopened.loadBoth(RuntimeFixtures.backend());
+            Tensor x = RuntimeFixtures.testImages(bundle, 2);
+            try (GradMode.Scope _ = GradMode.noGrad()) {
+                assertArrayEquals(model.forward(x).toArray(), both.forward(x).toArray(), defense);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("cnn", "nopeak", 1, 16, 10));
+        assertTrue(e.getMessage().contains("nopeek") && e.getMessage().contains("mid-head"), e.getMessage());
     }
 
     @Test
