@@ -26,8 +26,10 @@ import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.io.Json;
 import org.siftfunnel.engine.io.SafeTensors;
+import org.siftfunnel.model.attack.Attacks;
 import org.siftfunnel.model.data.BundledFashionMnist;
 import org.siftfunnel.model.data.DataSplits;
+import org.siftfunnel.model.defense.Defenses;
 import org.siftfunnel.model.train.TrainSettings;
 
 /**
@@ -203,6 +205,28 @@ class EvaluationTest {
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("siftfunnel · attack:blackbox: reusing a result computed by build 0123abc"), printed);
         assertTrue(printed.contains("note: 1 of the stages were computed by other builds"), printed);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyDefenseMeetsEveryAttack(@TempDir Path dir) throws IOException {
+        // The whole matrix at toy budgets: a defense whose model an attack cannot handle (the shadow
+        // attack once failed on MID's edge, hours into a real run) must fail here instead.
+        EvaluationSettings e = tinyEvaluation(String.join(",", Defenses.NAMES), String.join(",", Attacks.NAMES));
+        e.set("mine", "off");
+        e.set("shadow-epochs", "1");
+        e.set("latency-runs", "1");
+        Map<String, Object> r = evaluation(dir, e).run();
+        Map<String, Object> defenses = (Map<String, Object>) r.get("defenses");
+        assertEquals(Defenses.NAMES, List.copyOf(defenses.keySet()));
+        for (String d : Defenses.NAMES) {
+            Map<String, Object> attacks = (Map<String, Object>) ((Map<String, Object>) defenses.get(d)).get("attacks");
+            assertEquals(Attacks.NAMES, List.copyOf(attacks.keySet()), d);
+            for (String a : Attacks.NAMES) {
+                double ssim = ((Number) ((Map<String, Object>) attacks.get(a)).get("ssim")).doubleValue();
+                assertTrue(Double.isFinite(ssim), d + " × " + a + ": SSIM " + ssim);
+            }
+        }
     }
 
     @Test
