@@ -25,9 +25,9 @@ import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.io.SafeTensors;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
-import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.SplitModel;
 import org.siftfunnel.model.data.Normalization;
+import org.siftfunnel.model.defense.Defenses;
 import org.siftfunnel.model.inference.ModelSpec;
 import org.siftfunnel.model.inference.Prediction;
 import org.siftfunnel.model.runtime.bundle.ModelBundle;
@@ -74,9 +74,19 @@ class StandaloneJarTest {
 
     @Test
     void plainJavaJarRunsTheEdgeAgainstAServer(@TempDir Path dir) throws Exception {
+        runsAgainstAServer("siftfunnel", dir);
+    }
+
+    @Test
+    void plainJavaJarRunsAMidEdge(@TempDir Path dir) throws Exception {
+        // MID's edge ends in its bottleneck: the jar must rebuild it from the manifest alone (no defense or training classes).
+        runsAgainstAServer("mid", dir);
+    }
+
+    private void runsAgainstAServer(String defense, Path dir) throws Exception {
         Path jar = jar();
-        ModelSpec spec = new ModelSpec("cnn", "siftfunnel", 1, 16, 10);
-        SplitModel model = Architectures.create("cnn", "siftfunnel", spec.config(), new RandomSource(77));
+        ModelSpec spec = new ModelSpec("cnn", defense, 1, 16, 10);
+        SplitModel model = Defenses.architecture(defense, "cnn", spec.config(), new RandomSource(77));
         ModelBundle bundle = ModelExporter.export(model, spec, Normalization.GREY, null, "seed 77", dir.resolve("export"), false);
         Random r = new Random(5);
         float[] x = new float[3 * 256];

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.data.Normalization;
 
 /**
@@ -15,7 +16,10 @@ import org.siftfunnel.model.data.Normalization;
  * on the wire, so it is written once by the exporter and never rewritten.
  *
  * @param arch          backbone ({@code cnn}, {@code vgg16}, {@code resnet18})
- * @param defense       the defense the model was trained with (decides the architecture: {@code Defenses.architecture})
+ * @param defense       the defense the model was trained with (informative: {@code model} says what to build)
+ * @param model         the architecture as {@code backbone/variant}, the name {@link Architectures#forName} rebuilds
+ *                      (e.g. {@code cnn/none} for a NoPeek model, {@code cnn/mid} for MID at the split); exports
+ *                      written before it was recorded lack the key and read as {@code arch/defense}
  * @param channels      input channels
  * @param imageSize     input side
  * @param classes       number of classes
@@ -26,7 +30,7 @@ import org.siftfunnel.model.data.Normalization;
  * @param cloudSha256   hex SHA-256 of {@code cloud.safetensors}
  * @param source        where the weights came from (informative)
  */
-public record ExportManifest(String arch, String defense, int channels, int imageSize, int classes, int[] featureShape,
+public record ExportManifest(String arch, String defense, String model, int channels, int imageSize, int classes, int[] featureShape,
                              Normalization normalization, List<String> classNames, String edgeSha256, String cloudSha256,
                              String source) {
     /** The value of the {@code format} key. */
@@ -64,6 +68,7 @@ public record ExportManifest(String arch, String defense, int channels, int imag
         m.put("format", FORMAT);
         m.put("arch", arch);
         m.put("defense", defense);
+        m.put("model", model);
         m.put("channels", channels);
         m.put("image_size", imageSize);
         m.put("classes", classes);
@@ -121,8 +126,10 @@ public record ExportManifest(String arch, String defense, int channels, int imag
                 names.add(String.valueOf(o));
             }
         }
-        ExportManifest manifest = new ExportManifest(text(m, "arch", where).toLowerCase(Locale.ROOT),
-                text(m, "defense", where).toLowerCase(Locale.ROOT), integer(m, "channels", where), integer(m, "image_size", where),
+        String arch = text(m, "arch", where).toLowerCase(Locale.ROOT);
+        String defense = text(m, "defense", where).toLowerCase(Locale.ROOT);
+        String model = m.containsKey("model") ? text(m, "model", where).toLowerCase(Locale.ROOT) : arch + "/" + defense;
+        ExportManifest manifest = new ExportManifest(arch, defense, model, integer(m, "channels", where), integer(m, "image_size", where),
                 integer(m, "classes", where), feature, norm, names, sha(m, Half.EDGE, where), sha(m, Half.CLOUD, where),
                 m.get("source") == null ? null : m.get("source").toString());
         if (norm.channels() != manifest.channels()) {

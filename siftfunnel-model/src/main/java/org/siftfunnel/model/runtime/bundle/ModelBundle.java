@@ -18,7 +18,7 @@ import org.siftfunnel.engine.nn.Module;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.ArchConfig;
-import org.siftfunnel.model.defense.Defenses;
+import org.siftfunnel.model.arch.Architectures;
 import org.siftfunnel.model.arch.SplitModel;
 
 /**
@@ -111,7 +111,8 @@ public final class ModelBundle {
         ArchConfig config = ArchConfig.of(manifest.channels(), manifest.imageSize(), manifest.classes());
         SplitModel model;
         try {
-            model = Defenses.architecture(manifest.defense(), manifest.arch(), config, new RandomSource(PLACEHOLDER_SEED));
+            // By the recorded architecture, not the defense: the edge client carries the arch package only.
+            model = Architectures.forName(manifest.model(), config, new RandomSource(PLACEHOLDER_SEED));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(dir.resolve(ExportManifest.FILE_NAME) + ": " + e.getMessage(), e);
         }

@@ -53,7 +53,7 @@ public final class ModelExporter {
         meta.put("defense", spec.defense());
         String edgeSha = writeHalf(out, Half.EDGE, model.edge().stateDict(), meta);
         String cloudSha = writeHalf(out, Half.CLOUD, model.cloud().stateDict(), meta);
-        ExportManifest manifest = new ExportManifest(spec.arch(), spec.defense(), spec.channels(), spec.imageSize(), spec.classes(),
+        ExportManifest manifest = new ExportManifest(spec.arch(), spec.defense(), model.name(), spec.channels(), spec.imageSize(), spec.classes(),
                 model.featureShape(), normalization, classNames, edgeSha, cloudSha, source);
         Path tmp = out.resolve(ExportManifest.FILE_NAME + ".tmp");
         Files.writeString(tmp, manifest.toJson());

@@ -77,12 +77,24 @@ class ModelBundleTest {
             ModelBundle bundle = ModelExporter.export(model, spec, Normalization.GREY, null, "test", out, false);
             ModelBundle reopened = ModelBundle.open(out);
             assertEquals(defense, reopened.manifest().defense());
+            assertEquals(model.name(), reopened.manifest().model());
             SplitModel both = reopened.loadBoth(RuntimeFixtures.backend());
             Tensor x = RuntimeFixtures.testImages(bundle, 2);
             try (GradMode.Scope _ = GradMode.noGrad()) {
                 assertArrayEquals(model.forward(x).toArray(), both.forward(x).toArray(), defense);
             }
         }
+        assertEquals("cnn/mid", ModelBundle.open(dir.resolve("mid")).manifest().model());
+        assertEquals("cnn/none", ModelBundle.open(dir.resolve("nopeek")).manifest().model());
+        // An export written before the manifest named the model reads as arch/defense.
+        Path old = dir.resolve("old");
+        RuntimeFixtures.export(old, 16);
+        Path manifest = old.resolve(ExportManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replaceAll("\\s*\"model\": \"[^\"]*\",", ""));
+        assertFalse(Files.readString(manifest).contains("\"model\""));
+        assertEquals("cnn/siftfunnel", ModelBundle.open(old).manifest().model());
+        ModelBundle.open(old).loadBoth(RuntimeFixtures.backend());
+
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("cnn", "nopeak", 1, 16, 10));
         assertTrue(e.getMessage().contains("nopeek") && e.getMessage().contains("mid-head"), e.getMessage());
     }
