@@ -138,6 +138,7 @@ public final class Evaluation {
     private final List<Long> seeds = new ArrayList<>();
     private int stagesDone;
     private int stagesTotal;
+    private RemainingTime remaining = new RemainingTime();
     private long startNanos;
 
     /**
@@ -248,6 +249,20 @@ public final class Evaluation {
         int accuracyStages = (int) entries.stream().filter(Entry::inferenceOnly).count();
         stagesTotal = seeds.size() * (modelKeys.size() + 1 + entries.size() * perEntry + accuracyStages);
         stagesDone = 0;
+        remaining = new RemainingTime();
+        remaining.plan("train", seeds.size() * modelKeys.size());
+        remaining.plan("classifier", seeds.size());
+        for (Entry e : entries) {
+            if (e.inferenceOnly()) {
+                remaining.plan("accuracy", seeds.size());
+            }
+            remaining.plan("edge", seeds.size());
+            remaining.plan("features", seeds.size());
+            if (eval.mine) {
+                remaining.plan("mine", seeds.size());
+            }
+            eval.attacks.forEach(a -> remaining.plan("attack:" + a, seeds.size()));
+        }
         out.printf(Locale.ROOT, "evaluation %s: %s, defenses %s, attacks %s, seeds %s; %d stages%n", dir, base.arch,
                 entryNames(), eval.attacks, seeds, stagesTotal);
         long undefendedMacs = ModelCost.edge(Architectures.create(base.arch, "none",
@@ -264,6 +279,7 @@ public final class Evaluation {
             header(seed, "evaluation classifier", "train or reuse");
             EvaluationClassifier classifier = EvaluationClassifier.obtain(dir, train, test, prep, eval.classifierEpochs, seed, backend, out);
             computeSeconds.merge("classifier_s", classifier.trainingSeconds(), Double::sum);
+            remaining.done("classifier", classifier.trainingSeconds(), false);
             stagesDone++;
             if (classifierInfo == null) {
                 classifierInfo = classifier.describe();
@@ -293,8 +309,9 @@ public final class Evaluation {
 
     private void header(long seed, String entry, String stage) {
         double elapsed = (System.nanoTime() - startNanos) / 1e9;
-        out.printf(Locale.ROOT, "%n== [%d/%d, %s] seed %d · %s · %s%n", stagesDone + 1, stagesTotal, ProgressBar.formatSeconds(elapsed),
-                seed, entry, stage);
+        String left = remaining.describe();
+        out.printf(Locale.ROOT, "%n== [%d/%d, %s elapsed%s] seed %d · %s · %s%n", stagesDone + 1, stagesTotal,
+                ProgressBar.formatSeconds(elapsed), left.isEmpty() ? "" : ", " + left, seed, entry, stage);
     }
 
     // ------------------------------------------------------------------ training
@@ -352,6 +369,7 @@ public final class Evaluation {
         Double raw = summary.get("final_test_accuracy_without_recalibration") instanceof Number n ? n.doubleValue() : null;
         double secs = summary.get("seconds") instanceof Number n2 ? n2.doubleValue() : 0;
         computeSeconds.merge("train_s", secs, Double::sum);
+        remaining.done("train", secs, !finished);
         return new Trained(model, run, acc, raw, secs);
     }
 
@@ -390,6 +408,7 @@ public final class Evaluation {
             throws IOException {
         checkStop();
         Map<String, Object> doc = store.find(seed, e.name(), stage, inputs);
+        boolean computedHere = doc == null;
         if (doc != null) {
             warnOtherBuild(seed, e.name(), stage, doc.get("build"));
         } else {
@@ -398,6 +417,7 @@ public final class Evaluation {
             Map<String, Object> result = body.run();
             doc = store.save(seed, e.name(), stage, inputs, (System.nanoTime() - t0) / 1e9, result);
         }
+        remaining.done(stage, ((Number) doc.get("seconds")).doubleValue(), computedHere);
         stagesDone++;
         computeSeconds.merge(category, ((Number) doc.get("seconds")).doubleValue(), Double::sum);
         return (Map<String, Object>) doc.get("result");
