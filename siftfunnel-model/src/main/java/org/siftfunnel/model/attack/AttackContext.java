@@ -36,13 +36,14 @@ import org.siftfunnel.model.data.Preprocessing;
  * @param progress      where long steps report progress
  * @param repeatableQueries whether {@link #observe} gives the same features for the same images
  *                      every time (the perturbation draws nothing at random), so that attacks
- *                      that query the same images epoch after epoch may compute them once
- *                      ({@link ObservedFeatures}); false unless the caller knows
+ *                      that query the same images epoch after epoch may keep what the attacker
+ *                      observes; otherwise they keep the edge's own answers and perturb them on
+ *                      every use ({@link ObservedFeatures}); false unless the caller knows
  */
 public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
         Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress, boolean repeatableQueries) {
 
-    /** A context whose queries are not known to be repeatable (every query runs the edge). */
+    /** A context whose queries are not known to be repeatable (the perturbation is applied anew on every use). */
     public AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
                          Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress) {
         this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false);
@@ -90,8 +91,24 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
      * normalised images, in eval mode, without gradient.
      */
     public Tensor observe(Tensor normalisedImages) {
+        return perturb(edgeOutput(normalisedImages));
+    }
+
+    /** The edge's own answer, before the defense's perturbation (eval mode, no gradient): {@code edge(images)}. */
+    public Tensor edgeOutput(Tensor normalisedImages) {
         try (FrozenModule frozen = FrozenModule.freeze(victim.edge()); GradMode.Scope s = GradMode.noGrad()) {
-            return perturbation.apply(victim.features(normalisedImages)).detach();
+            return victim.features(normalisedImages).detach();
+        }
+    }
+
+    /**
+     * The defense's perturbation of features the edge gave, without gradient:
+     * {@code observe(x)} is {@code perturb(edgeOutput(x))}. A randomised defense draws anew on
+     * every call.
+     */
+    public Tensor perturb(Tensor features) {
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            return perturbation.apply(features).detach();
         }
     }
 

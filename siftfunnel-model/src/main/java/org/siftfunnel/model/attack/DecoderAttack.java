@@ -108,6 +108,11 @@ public final class DecoderAttack implements Attack {
 
     @Override
     public PreparedAttack prepare(AttackContext ctx) {
+        return prepare(ctx, ObservedFeatures.MAX_BYTES);
+    }
+
+    /** {@link #prepare(AttackContext)} caching at most {@code cacheBytes} of features per dataset (0: query every epoch). */
+    PreparedAttack prepare(AttackContext ctx, long cacheBytes) {
         RandomSource rng = new RandomSource(ctx.derivedSeed(INIT_SALT));
         DecoderTrainer.Data data = DecoderTrainer.data(ctx, settings);
         int[] f = ctx.featureShape();
@@ -143,16 +148,24 @@ public final class DecoderAttack implements Attack {
         decoder.to(ctx.backend());
         meta.put("decoder", designName);
         meta.put("decoder_parameters", decoder.parameterCount());
-        DecoderTrainer.Result r = DecoderTrainer.train(decoder, ctx, settings, data, name);
+        DecoderTrainer.Result r = DecoderTrainer.train(decoder, ctx, settings, data, name, cacheBytes);
         meta.put("selection_rule", settings.selectionRule().label());
         meta.put("selection_data", data.selectionDescription());
         meta.put("train_images", data.train().size());
-        // Repeatable queries answered from one pass over the images (the same features, fewer edge runs).
-        meta.put("edge_queries", r.cachedQueries() ? "once per image" : "every epoch");
+        // The edge answers each image once (the same features, fewer edge runs); a randomised defense still draws per batch.
+        meta.put("edge_queries", edgeQueries(r.cachedQueries(), ctx.repeatableQueries()));
         meta.put("best_epoch", r.bestEpoch());
         meta.put("best_selection_mse", r.bestSelectionMse());
         meta.put("curve", r.curve().stream().map(EpochRecord::toJson).toList());
         return new PreparedDecoder(decoder, f, Collections.unmodifiableMap(meta));
+    }
+
+    /** How the decoder's features were obtained, for results ({@code edge_queries}). */
+    static String edgeQueries(boolean cached, boolean repeatable) {
+        if (!cached) {
+            return "every epoch";
+        }
+        return repeatable ? "once per image" : "once per image, the defense's random perturbation drawn anew for every batch";
     }
 
     /** Per-channel statistics of the observed features of (up to 2048 of) the training images. */

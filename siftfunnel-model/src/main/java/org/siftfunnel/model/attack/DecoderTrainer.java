@@ -22,10 +22,11 @@ import org.siftfunnel.model.data.StratifiedSplit;
  * Trains a decoder g on the attacker's queries: each epoch it queries the edge with the
  * auxiliary images (normalised; the defense's perturbation applied, as the attacker observes),
  * minimises {@code mse(g(z), x_raw)}, then measures the eval-mode MSE on the selection data and
- * keeps the weights of the epoch where it was lowest ({@link SelectionRule}). The edge is
- * queried afresh every epoch, as the released code does, so a randomised defense gives a new
- * draw each time; when the context's queries are repeatable, each image is queried once and
- * its features reused ({@link ObservedFeatures}), which gives the same features at half the cost.
+ * keeps the weights of the epoch where it was lowest ({@link SelectionRule}). The released code
+ * queries the edge afresh every epoch, so a randomised defense gives a new draw each time; here
+ * the edge answers each image once ({@link ObservedFeatures}) and a randomised defense's
+ * perturbation is drawn anew for every batch, which gives the attacker the same features (and
+ * draws) at half the cost. Only features too large to cache are queried every epoch.
  */
 public final class DecoderTrainer {
     private static final long TRAIN_SALT = 0x646563747261696EL;
@@ -100,14 +101,19 @@ public final class DecoderTrainer {
      * @param label names the attack in progress reports
      */
     public static Result train(Module decoder, AttackContext ctx, DecoderSettings s, Data data, String label) {
+        return train(decoder, ctx, s, data, label, ObservedFeatures.MAX_BYTES);
+    }
+
+    /** {@link #train(Module, AttackContext, DecoderSettings, Data, String)} with at most {@code cacheBytes} of cached features per dataset. */
+    static Result train(Module decoder, AttackContext ctx, DecoderSettings s, Data data, String label, long cacheBytes) {
         Adam optimizer = new Adam(decoder.parameters(), Adam.Settings.of(s.lr()).withBetas(s.beta1(), s.beta2())
                 .withAmsgrad(s.amsgrad()));
         ReduceLROnPlateau plateau = s.plateau() ? new ReduceLROnPlateau(optimizer,
                 ReduceLROnPlateau.Settings.of(ReduceLROnPlateau.Mode.MIN).withFactor(s.plateauFactor())
                         .withPatience(s.plateauPatience())) : null;
         CheckpointSelector selector = new CheckpointSelector(decoder);
-        ObservedFeatures trainFeatures = ObservedFeatures.of(ctx, data.train(), ObservedFeatures.MAX_BYTES, label);
-        ObservedFeatures selectionFeatures = ObservedFeatures.of(ctx, data.selection(), ObservedFeatures.MAX_BYTES, label);
+        ObservedFeatures trainFeatures = ObservedFeatures.of(ctx, data.train(), cacheBytes, label);
+        ObservedFeatures selectionFeatures = ObservedFeatures.of(ctx, data.selection(), cacheBytes, label);
         BatchLoader trainLoader = ctx.loader(data.train(), s.batchSize(), true, TRAIN_SALT);
         BatchLoader selectionLoader = ctx.loader(data.selection(), DecoderSettings.EVAL_BATCH, false, SELECTION_SALT);
         List<EpochRecord> curve = new ArrayList<>();

@@ -8,14 +8,16 @@ import org.siftfunnel.model.data.BatchStream;
 import org.siftfunnel.model.data.Dataset;
 
 /**
- * The features the attacker observes for every image of one dataset, queried once.
+ * The features the attacker observes for every image of one dataset, with the edge queried once.
  *
  * <p>A decoder trains for tens of epochs on the same auxiliary images and is selected on the
- * same private images each epoch. When the context's queries are repeatable (no randomised
- * perturbation, {@link AttackContext#repeatableQueries}), querying the edge again each epoch
- * gives the same features, so they are computed once here and each batch is gathered from
- * them: half the cost of a black-box attack on a small decoder was the edge. A randomised
- * defense (noise, dropout) must be queried afresh, as the released code does, and gets no cache.
+ * same private images each epoch; the edge's answer to an image never changes (eval mode), so it
+ * is computed once here and each batch is gathered from it: half the cost of a black-box attack
+ * on a small decoder was the edge. When the context's queries are repeatable
+ * ({@link AttackContext#repeatableQueries}) the cache holds what the attacker observes. For a
+ * randomised defense (noise, dropout) it holds the edge's own answer, and the defense's
+ * perturbation is applied to every gathered batch, so each epoch still gets a new draw, as the
+ * released code's fresh queries do, and from the same random stream in the same order.
  *
  * <p>The features are computed in index order, in batches of {@link DecoderSettings#EVAL_BATCH};
  * an image's features do not depend on which images share its batch (the edge runs in eval
@@ -30,23 +32,23 @@ final class ObservedFeatures {
     private final int[] featureShape;
     private final int dim;
     private final AttackContext ctx;
+    /** Whether {@link #rows} are the edge's answers, to be perturbed per batch (a randomised defense). */
+    private final boolean perturbPerBatch;
 
-    private ObservedFeatures(float[] rows, int[] featureShape, int dim, AttackContext ctx) {
+    private ObservedFeatures(float[] rows, int[] featureShape, int dim, AttackContext ctx, boolean perturbPerBatch) {
         this.rows = rows;
         this.featureShape = featureShape;
         this.dim = dim;
         this.ctx = ctx;
+        this.perturbPerBatch = perturbPerBatch;
     }
 
     /**
-     * The observed features of every image of {@code data}, or {@code null} when the queries
-     * are not repeatable or the features would take more than {@code maxBytes} (or a quarter
-     * of the heap): then the caller queries the edge per batch.
+     * The observed features of every image of {@code data}, or {@code null} when they would
+     * take more than {@code maxBytes} (or a quarter of the heap): then the caller queries the
+     * edge per batch.
      */
     static ObservedFeatures of(AttackContext ctx, Dataset data, long maxBytes, String label) {
-        if (!ctx.repeatableQueries()) {
-            return null;
-        }
         int[] shape = ctx.featureShape();
         long dim = 1;
         for (int s : shape) {
@@ -57,6 +59,7 @@ final class ObservedFeatures {
             return null;
         }
         int d = (int) dim;
+        boolean repeatable = ctx.repeatableQueries();
         float[] rows = new float[d * data.size()];
         var loader = ctx.loader(data, DecoderSettings.EVAL_BATCH, false, ORDER_SALT);
         int batches = loader.batchesPerEpoch();
@@ -65,7 +68,7 @@ final class ObservedFeatures {
         try (BatchStream stream = loader.epoch(0)) {
             while (stream.hasNext()) {
                 Batch b = stream.next();
-                float[] z = ctx.observe(b.images()).toArray();
+                float[] z = (repeatable ? ctx.observe(b.images()) : ctx.edgeOutput(b.images())).toArray();
                 int[] idx = b.indices();
                 for (int i = 0; i < idx.length; i++) {
                     System.arraycopy(z, i * d, rows, idx[i] * d, d);
@@ -74,10 +77,10 @@ final class ObservedFeatures {
                 ctx.progress().update(stage, done, batches, String.format(Locale.ROOT, "%d images", data.size()));
             }
         }
-        return new ObservedFeatures(rows, shape.clone(), d, ctx);
+        return new ObservedFeatures(rows, shape.clone(), d, ctx, !repeatable);
     }
 
-    /** The features of the batch's images, in batch order, on the context's backend. */
+    /** What the attacker observes for the batch's images, in batch order, on the context's backend. */
     Tensor of(Batch b) {
         int[] idx = b.indices();
         float[] out = new float[idx.length * dim];
@@ -87,7 +90,13 @@ final class ObservedFeatures {
         int[] shape = new int[featureShape.length + 1];
         shape[0] = idx.length;
         System.arraycopy(featureShape, 0, shape, 1, featureShape.length);
-        return Tensor.of(ctx.backend(), out, shape);
+        Tensor z = Tensor.of(ctx.backend(), out, shape);
+        return perturbPerBatch ? ctx.perturb(z) : z;
+    }
+
+    /** Whether the cache holds the edge's answers and each batch gets the defense's random perturbation anew. */
+    boolean perturbsPerBatch() {
+        return perturbPerBatch;
     }
 
     /** What the attacker observes for batch {@code b}: from {@code cache} when there is one, else a fresh query. */

@@ -13,9 +13,9 @@
  *   <li>{@code blackbox}, {@code adaptive-blackbox}: a decoder trained on queried auxiliary
  *       features ({@link org.siftfunnel.model.attack.DecoderAttack},
  *       {@link org.siftfunnel.model.attack.Decoders}, {@link org.siftfunnel.model.attack.DecoderTrainer}),
- *       checkpoint chosen by a {@link org.siftfunnel.model.attack.SelectionRule}; the edge is
- *       queried once per image when the defense draws nothing at random
- *       ({@link org.siftfunnel.model.attack.ObservedFeatures}), every epoch otherwise;</li>
+ *       checkpoint chosen by a {@link org.siftfunnel.model.attack.SelectionRule}; the edge runs
+ *       once per image ({@link org.siftfunnel.model.attack.ObservedFeatures}) and a randomised
+ *       defense's perturbation is drawn anew for every batch;</li>
  *   <li>{@code whitebox-paper}, {@code whitebox}, {@code adaptive-whitebox}: optimisation in input
  *       space through the frozen edge ({@link org.siftfunnel.model.attack.WhiteBoxAttack},
  *       {@link org.siftfunnel.model.attack.FeatureInversion},

@@ -76,7 +76,7 @@ class DecoderAttackTest {
         assertEquals("blackbox", meta.get("attack"));
         assertEquals("Inversion_4", meta.get("decoder"));
         assertEquals("private-train", meta.get("selection_rule"));
-        // every query of the edge passes through the defense's perturbation: 3 training and 1 selection batch per epoch
+        // the defense's perturbation meets every batch the decoder sees: 3 training and 1 selection batch per epoch
         assertEquals(5 * (3 + 1), queries.get());
 
         List<Map<String, Object>> curve = curve(prepared);
@@ -113,27 +113,62 @@ class DecoderAttackTest {
     void repeatableQueriesRunTheEdgeOncePerImageAndTrainTheSameDecoder() {
         SplitModel victim = smallCnn(3);
         AtomicInteger queries = new AtomicInteger();
-        UnaryOperator<Tensor> counting = counting(queries);
-        AttackContext fresh = AttackFixtures.context(victim, aux, privateTrain, counting, 7);
-        PreparedAttack perEpoch = DecoderAttack.blackbox(quick(3)).prepare(fresh);
+        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, counting(queries), 7).withRepeatableQueries(true);
+        DecoderAttack attack = DecoderAttack.blackbox(quick(3));
+        PreparedAttack perEpoch = attack.prepare(ctx, 0);
         assertEquals(3 * (3 + 1), queries.get());
         assertEquals("every epoch", perEpoch.metadata().get("edge_queries"));
 
         queries.set(0);
-        PreparedAttack once = DecoderAttack.blackbox(quick(3)).prepare(fresh.withRepeatableQueries(true));
+        PreparedAttack once = attack.prepare(ctx);
         // one pass over the 96 auxiliary and one over the 64 private images, in batches of EVAL_BATCH
         assertEquals(2, queries.get());
         assertEquals("once per image", once.metadata().get("edge_queries"));
-        List<Map<String, Object>> a = curve(perEpoch);
-        List<Map<String, Object>> b = curve(once);
+        assertSameTraining(perEpoch, once);
+    }
+
+    @Test
+    void aRandomisedDefenseGetsTheSameDrawsFromCachedEdgeAnswers() {
+        // Noise drawn from its own stream: cached edge answers perturbed per batch must see the
+        // same draws, in the same order, as querying the edge every epoch.
+        SplitModel victim = smallCnn(3);
+        DecoderAttack attack = DecoderAttack.blackbox(quick(3));
+        AtomicInteger perEpochDraws = new AtomicInteger();
+        PreparedAttack perEpoch = attack.prepare(AttackFixtures.context(victim, aux, privateTrain, noise(perEpochDraws), 7), 0);
+        AtomicInteger cachedDraws = new AtomicInteger();
+        PreparedAttack cached = attack.prepare(AttackFixtures.context(victim, aux, privateTrain, noise(cachedDraws), 7));
+        assertEquals("every epoch", perEpoch.metadata().get("edge_queries"));
+        assertEquals("once per image, the defense's random perturbation drawn anew for every batch", cached.metadata().get("edge_queries"));
+        assertEquals(3 * (3 + 1), perEpochDraws.get());
+        assertEquals(perEpochDraws.get(), cachedDraws.get(), "a fresh draw for every batch, as before");
+        assertSameTraining(perEpoch, cached);
+    }
+
+    /** Gaussian noise (σ 0.5) from a stream seeded alike for every call of this factory; counts its draws. */
+    private static UnaryOperator<Tensor> noise(AtomicInteger draws) {
+        java.util.Random r = new java.util.Random(42);
+        return z -> {
+            draws.incrementAndGet();
+            float[] v = z.toArray();
+            for (int i = 0; i < v.length; i++) {
+                v[i] += 0.5f * (float) r.nextGaussian();
+            }
+            return Tensor.of(z.backend(), v, z.shape());
+        };
+    }
+
+    private static void assertSameTraining(PreparedAttack x, PreparedAttack y) {
+        List<Map<String, Object>> a = curve(x);
+        List<Map<String, Object>> b = curve(y);
+        assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             for (String key : List.of("train_mse", "selection_mse")) {
-                double x = value(a.get(i), key);
-                double y = value(b.get(i), key);
-                assertEquals(x, y, 1e-5 * x, "epoch " + (i + 1) + " " + key + ": per-epoch queries " + x + ", cached " + y);
+                double u = value(a.get(i), key);
+                double v = value(b.get(i), key);
+                assertEquals(u, v, 1e-5 * u, "epoch " + (i + 1) + " " + key + ": per-epoch queries " + u + ", cached " + v);
             }
         }
-        assertEquals(perEpoch.metadata().get("best_epoch"), once.metadata().get("best_epoch"));
+        assertEquals(x.metadata().get("best_epoch"), y.metadata().get("best_epoch"));
     }
 
     @Test
@@ -156,14 +191,16 @@ class DecoderAttackTest {
     }
 
     @Test
-    void randomisedOrOversizedQueriesAreNotCached() {
+    void oversizedFeaturesAreNotCached() {
         SplitModel victim = smallCnn(3);
-        AttackContext ctx = AttackFixtures.context(victim, aux, privateTrain, null, 7);
-        assertEquals(null, ObservedFeatures.of(ctx, aux, ObservedFeatures.MAX_BYTES, "test"), "not known repeatable");
-        AttackContext repeatable = ctx.withRepeatableQueries(true);
+        AttackContext random = AttackFixtures.context(victim, aux, privateTrain, null, 7);
         long bytes = (long) aux.size() * 32 * 4 * 4 * Float.BYTES;
-        assertEquals(null, ObservedFeatures.of(repeatable, aux, bytes - 1, "test"), "one byte over the budget");
-        assertTrue(ObservedFeatures.of(repeatable, aux, bytes, "test") != null, "exactly the budget");
+        for (AttackContext ctx : List.of(random, random.withRepeatableQueries(true))) {
+            assertEquals(null, ObservedFeatures.of(ctx, aux, bytes - 1, "test"), "one byte over the budget");
+            ObservedFeatures cache = ObservedFeatures.of(ctx, aux, bytes, "test");
+            assertTrue(cache != null, "exactly the budget");
+            assertEquals(!ctx.repeatableQueries(), cache.perturbsPerBatch(), "a randomised defense is perturbed per batch");
+        }
     }
 
     @Test
