@@ -138,7 +138,8 @@ public final class Evaluation {
     private final List<Long> seeds = new ArrayList<>();
     private int stagesDone;
     private int stagesTotal;
-    private RemainingTime remaining = new RemainingTime();
+    /** The stages of the current {@link #run} by kind, done and to do. */
+    private RemainingTime remaining;
     private long startNanos;
 
     /**
@@ -245,9 +246,6 @@ public final class Evaluation {
         startNanos = System.nanoTime();
         Files.createDirectories(dir);
         List<String> modelKeys = entries.stream().map(Entry::modelKey).distinct().toList();
-        int perEntry = 2 + (eval.mine ? 1 : 0) + eval.attacks.size();
-        int accuracyStages = (int) entries.stream().filter(Entry::inferenceOnly).count();
-        stagesTotal = seeds.size() * (modelKeys.size() + 1 + entries.size() * perEntry + accuracyStages);
         stagesDone = 0;
         remaining = new RemainingTime();
         remaining.plan("train", seeds.size() * modelKeys.size());
@@ -263,6 +261,7 @@ public final class Evaluation {
             }
             eval.attacks.forEach(a -> remaining.plan("attack:" + a, seeds.size()));
         }
+        stagesTotal = remaining.planned();
         out.printf(Locale.ROOT, "evaluation %s: %s, defenses %s, attacks %s, seeds %s; %d stages%n", dir, base.arch,
                 entryNames(), eval.attacks, seeds, stagesTotal);
         long undefendedMacs = ModelCost.edge(Architectures.create(base.arch, "none",
@@ -417,9 +416,10 @@ public final class Evaluation {
             Map<String, Object> result = body.run();
             doc = store.save(seed, e.name(), stage, inputs, (System.nanoTime() - t0) / 1e9, result);
         }
-        remaining.done(stage, ((Number) doc.get("seconds")).doubleValue(), computedHere);
+        double seconds = ((Number) doc.get("seconds")).doubleValue();
+        remaining.done(stage, seconds, computedHere);
         stagesDone++;
-        computeSeconds.merge(category, ((Number) doc.get("seconds")).doubleValue(), Double::sum);
+        computeSeconds.merge(category, seconds, Double::sum);
         return (Map<String, Object>) doc.get("result");
     }
 
@@ -435,7 +435,7 @@ public final class Evaluation {
      * the code, so a newer build resumes an older run rather than redoing it).
      */
     private void warnOtherBuild(long seed, String entry, String stage, Object commit) {
-        String c = commit instanceof String x && !x.isBlank() ? x : StageStore.UNRECORDED_BUILD;
+        String c = StageStore.buildLabel(commit);
         if (!c.equals(store.build()) && foreignBuilds.add(c)) {
             out.printf(Locale.ROOT, "seed %d · %s · %s: reusing a result computed by build %s (this is build %s); "
                     + "results.json counts the stages per build under environment.stage_builds%n", seed, entry, stage, c, store.build());

@@ -27,12 +27,19 @@ final class RemainingTime {
     }
 
     private final Map<String, Integer> left = new LinkedHashMap<>();
+    private int planned;
     private final Map<String, Tally> computed = new HashMap<>();
     private final Map<String, Tally> reused = new HashMap<>();
 
     /** Adds {@code count} stages of {@code kind} to run. */
     void plan(String kind, int count) {
         left.merge(kind, count, Integer::sum);
+        planned += count;
+    }
+
+    /** How many stages were planned in all. */
+    int planned() {
+        return planned;
     }
 
     /**

@@ -107,10 +107,14 @@ public final class StageStore {
         return m;
     }
 
-    /** Tallies one stage computed by {@code commit} (null or blank: {@value #UNRECORDED_BUILD}). */
+    /** Tallies one stage computed by {@code commit} (labelled by {@link #buildLabel}). */
     void countBuild(Object commit) {
-        String key = commit instanceof String c && !c.isBlank() ? c : UNRECORDED_BUILD;
-        builds.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        builds.computeIfAbsent(buildLabel(commit), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** A stage file's {@code build} value as tallied: the commit, or {@value #UNRECORDED_BUILD} when null or blank. */
+    static String buildLabel(Object commit) {
+        return commit instanceof String c && !c.isBlank() ? c : UNRECORDED_BUILD;
     }
 
     /** How many times each kind of stage ({@code attack}, {@code mine}, ...) ran in this process; for tests and logs. */

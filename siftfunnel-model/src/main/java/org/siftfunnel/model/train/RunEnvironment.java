@@ -22,7 +22,7 @@ public final class RunEnvironment {
     public static Map<String, Object> describe(Backend backend) {
         Map<String, Object> m = new LinkedHashMap<>();
         String built = buildCommit();
-        m.put("git_commit", codeCommit());
+        m.put("git_commit", built != null ? built : gitCommit());
         m.put("git_commit_source", built != null ? "build" : "checkout");
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + Runtime.version());
         m.put("backend", backend.name());

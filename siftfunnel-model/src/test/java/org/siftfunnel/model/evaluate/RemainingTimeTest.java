@@ -12,6 +12,7 @@ class RemainingTimeTest {
         RemainingTime r = new RemainingTime();
         r.plan("train", 3);
         r.plan("attack:blackbox", 6);
+        assertEquals(9, r.planned());
         assertEquals("", r.describe(), "nothing timed yet");
         r.done("train", 600, true);
         assertEquals(1200, r.knownSeconds(), 1e-9);
