@@ -77,7 +77,7 @@ public final class StageStore {
     @SuppressWarnings("unchecked")
     public Map<String, Object> save(long seed, String entry, String stage, Map<String, Object> inputs, double seconds,
                                     Map<String, Object> result) throws IOException {
-        executions.computeIfAbsent(stage(stage), k -> new AtomicInteger()).incrementAndGet();
+        increment(executions, stage(stage));
         Path f = file(seed, entry, stage);
         Files.createDirectories(f.getParent());
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -102,14 +102,12 @@ public final class StageStore {
      * reported through {@link #countBuild}.
      */
     public Map<String, Integer> builds() {
-        Map<String, Integer> m = new TreeMap<>();
-        builds.forEach((k, v) -> m.put(k, v.get()));
-        return m;
+        return snapshot(builds, new TreeMap<>());
     }
 
     /** Tallies one stage computed by {@code commit} (labelled by {@link #buildLabel}). */
     void countBuild(Object commit) {
-        builds.computeIfAbsent(buildLabel(commit), k -> new AtomicInteger()).incrementAndGet();
+        increment(builds, buildLabel(commit));
     }
 
     /** A stage file's {@code build} value as tallied: the commit, or {@value #UNRECORDED_BUILD} when null or blank. */
@@ -119,14 +117,21 @@ public final class StageStore {
 
     /** How many times each kind of stage ({@code attack}, {@code mine}, ...) ran in this process; for tests and logs. */
     public Map<String, Integer> executions() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        executions.forEach((k, v) -> m.put(k, v.get()));
-        return m;
+        return snapshot(executions, new LinkedHashMap<>());
     }
 
     /** Records that a stage kept outside this store (training, the classifier) ran. */
     void countExecution(String stage) {
-        executions.computeIfAbsent(stage(stage), k -> new AtomicInteger()).incrementAndGet();
+        increment(executions, stage(stage));
+    }
+
+    private static void increment(Map<String, AtomicInteger> counts, String key) {
+        counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static Map<String, Integer> snapshot(Map<String, AtomicInteger> counts, Map<String, Integer> into) {
+        counts.forEach((k, v) -> into.put(k, v.get()));
+        return into;
     }
 
     private static String stage(String s) {
