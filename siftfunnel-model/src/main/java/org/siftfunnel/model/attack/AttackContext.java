@@ -39,14 +39,17 @@ import org.siftfunnel.model.data.Preprocessing;
  *                      that query the same images epoch after epoch may keep what the attacker
  *                      observes; otherwise they keep the edge's own answers and perturb them on
  *                      every use ({@link ObservedFeatures}); false unless the caller knows
+ * @param snapshots     where long steps keep their progress so that a stopped attack resumes
+ *                      ({@link AttackSnapshots#NONE} unless the caller keeps them)
  */
 public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
-        Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress, boolean repeatableQueries) {
+        Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress, boolean repeatableQueries,
+        AttackSnapshots snapshots) {
 
     /** A context whose queries are not known to be repeatable (the perturbation is applied anew on every use). */
     public AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
                          Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress) {
-        this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false);
+        this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false, AttackSnapshots.NONE);
     }
 
     public AttackContext {
@@ -56,6 +59,7 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
         Objects.requireNonNull(backend, "AttackContext: backend");
         perturbation = perturbation == null ? UnaryOperator.identity() : perturbation;
         progress = progress == null ? AttackProgress.NONE : progress;
+        snapshots = snapshots == null ? AttackSnapshots.NONE : snapshots;
         int[] input = victim.config().inputShape();
         checkData("auxiliary", auxiliary, preprocessing, input, victim.name());
         if (privateTrain != null) {
@@ -126,12 +130,18 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
     /** The same context with other progress reporting. */
     public AttackContext withProgress(AttackProgress p) {
         return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, p,
-                repeatableQueries);
+                repeatableQueries, snapshots);
     }
 
     /** The same context, saying whether its queries are repeatable (see the record's parameters). */
     public AttackContext withRepeatableQueries(boolean repeatable) {
         return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress,
-                repeatable);
+                repeatable, snapshots);
+    }
+
+    /** The same context keeping its long steps' progress in {@code s}. */
+    public AttackContext withSnapshots(AttackSnapshots s) {
+        return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress,
+                repeatableQueries, s);
     }
 }

@@ -1,5 +1,6 @@
 package org.siftfunnel.model.attack;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,6 +48,38 @@ public final class CheckpointSelector {
 
     public double bestScore() {
         return bestScore;
+    }
+
+    /** The best state so far (the selector's own copy, not to be modified), or null before any finite score. */
+    public Map<String, Tensor> bestState() {
+        return best == null ? null : Collections.unmodifiableMap(best);
+    }
+
+    /**
+     * Puts back what an earlier selector over the same module had chosen (a resumed training):
+     * its best epoch, score and state (copied), as {@link #bestEpoch()}, {@link #bestScore()}
+     * and {@link #bestState()} gave them; a null state means nothing was chosen yet.
+     */
+    public void resume(int epoch, double score, Map<String, Tensor> state) {
+        if (state == null) {
+            best = null;
+            bestScore = Double.POSITIVE_INFINITY;
+            bestEpoch = 0;
+            return;
+        }
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            module.stateDict().forEach((name, current) -> {
+                Tensor saved = state.get(name);
+                if (saved == null) {
+                    throw new IllegalArgumentException("CheckpointSelector.resume: the saved best state lacks '" + name + "'");
+                }
+                copy.put(name, saved.copy());
+            });
+        }
+        best = copy;
+        bestScore = score;
+        bestEpoch = epoch;
     }
 
     /**

@@ -2,8 +2,10 @@ package org.siftfunnel.model.attack;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.loss.Losses;
@@ -27,11 +29,21 @@ import org.siftfunnel.model.data.StratifiedSplit;
  * the edge answers each image once ({@link ObservedFeatures}) and a randomised defense's
  * perturbation is drawn anew for every batch, which gives the attacker the same features (and
  * draws) at half the cost. Only features too large to cache are queried every epoch.
+ *
+ * <p>When the context keeps snapshots ({@link AttackContext#snapshots()}), the training saves
+ * its state at the end of an epoch whenever one is due and, started again for the same stage,
+ * goes on after the last saved epoch with the same numbers an uninterrupted training gives.
  */
 public final class DecoderTrainer {
     private static final long TRAIN_SALT = 0x646563747261696EL;
     private static final long SELECTION_SALT = 0x64656373656C6563L;
     private static final long SPLIT_SALT = 0x6465637370L;
+    /** The name of the training's snapshot in {@link AttackContext#snapshots()}, and its key prefixes. */
+    static final String SNAPSHOT = "decoder";
+    private static final String DECODER = "decoder.";
+    private static final String OPTIMIZER = "optimizer.";
+    private static final String BEST = "best.";
+    private static final String PLATEAU = "plateau.";
 
     private DecoderTrainer() {
     }
@@ -118,7 +130,8 @@ public final class DecoderTrainer {
         BatchLoader selectionLoader = ctx.loader(data.selection(), DecoderSettings.EVAL_BATCH, false, SELECTION_SALT);
         List<EpochRecord> curve = new ArrayList<>();
         int steps = trainLoader.batchesPerEpoch();
-        for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+        int first = 1 + resume(ctx.snapshots().load(SNAPSHOT), decoder, optimizer, plateau, selector, curve, s);
+        for (int epoch = first; epoch <= s.epochs(); epoch++) {
             String stage = String.format(Locale.ROOT, "%s: epoch %d/%d", label, epoch, s.epochs());
             double lr = optimizer.lr();
             decoder.train();
@@ -148,11 +161,92 @@ public final class DecoderTrainer {
             }
             ctx.progress().update(stage, steps + 1, steps + 1, String.format(Locale.ROOT, "mse %.5f, selection mse %.5f%s",
                     trainMse, selection, selector.bestEpoch() == epoch ? " (best)" : ""));
+            if (epoch < s.epochs() && ctx.snapshots().due()) {
+                ctx.snapshots().save(SNAPSHOT, snapshot(epoch, s.epochs(), decoder, optimizer, plateau, selector, curve));
+            }
         }
         selector.restoreBest();
         decoder.eval();
         return new Result(List.copyOf(curve), selector.bestEpoch(), selector.bestScore(), data,
                 trainFeatures != null && selectionFeatures != null);
+    }
+
+    /**
+     * Everything the training loop needs to go on after {@code epoch} exactly as if it had not
+     * stopped: the decoder's state (buffers included), the optimiser's and the plateau
+     * schedule's, the selector's choice so far and the curve. Batch orders are a function of
+     * the epoch and the defense's random streams are the store's to put back.
+     */
+    private static AttackSnapshots.Snapshot snapshot(int epoch, int epochs, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
+                                                     CheckpointSelector selector, List<EpochRecord> curve) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        decoder.stateDict().forEach((k, v) -> tensors.put(DECODER + k, v));
+        optimizer.state().forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
+        if (selector.bestState() != null) {
+            selector.bestState().forEach((k, v) -> tensors.put(BEST + k, v));
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("epoch", Integer.toString(epoch));
+        values.put("resume_point", "epoch " + epoch + "/" + epochs);
+        values.put("best_epoch", Integer.toString(selector.bestEpoch()));
+        values.put("best_score", Double.toString(selector.bestScore()));
+        if (plateau != null) {
+            plateau.state().forEach((k, v) -> values.put(PLATEAU + k, Double.toString(v)));
+        }
+        StringBuilder c = new StringBuilder();
+        for (EpochRecord r : curve) {
+            c.append(c.isEmpty() ? "" : ";").append(r.trainMse()).append(',').append(r.selectionMse()).append(',').append(r.lr());
+        }
+        values.put("curve", c.toString());
+        return new AttackSnapshots.Snapshot(tensors, values);
+    }
+
+    /**
+     * Puts a snapshot's state back (see {@link #snapshot}) and returns the last epoch it
+     * completed; 0 (start from the beginning) when there is none.
+     */
+    private static int resume(AttackSnapshots.Snapshot snap, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
+                              CheckpointSelector selector, List<EpochRecord> curve, DecoderSettings s) {
+        if (snap == null) {
+            return 0;
+        }
+        int epoch = Integer.parseInt(snap.value("epoch"));
+        if (epoch < 1 || epoch >= s.epochs()) {
+            throw new IllegalStateException("decoder snapshot after epoch " + epoch + " does not fit a training of " + s.epochs() + " epochs");
+        }
+        decoder.loadStateDict(withPrefix(snap.tensors(), DECODER), true);
+        optimizer.loadState(withPrefix(snap.tensors(), OPTIMIZER));
+        Map<String, Tensor> best = withPrefix(snap.tensors(), BEST);
+        selector.resume(Integer.parseInt(snap.value("best_epoch")), Double.parseDouble(snap.value("best_score")),
+                best.isEmpty() ? null : best);
+        if (plateau != null) {
+            Map<String, Double> state = new LinkedHashMap<>();
+            snap.values().forEach((k, v) -> {
+                if (k.startsWith(PLATEAU)) {
+                    state.put(k.substring(PLATEAU.length()), Double.parseDouble(v));
+                }
+            });
+            plateau.loadState(state);
+        }
+        String[] rows = snap.value("curve").split(";");
+        if (rows.length != epoch) {
+            throw new IllegalStateException("decoder snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            String[] f = rows[i].split(",");
+            curve.add(new EpochRecord(i + 1, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+        }
+        return epoch;
+    }
+
+    private static Map<String, Tensor> withPrefix(Map<String, Tensor> tensors, String prefix) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 
     /** Per-element MSE of the decoder (eval mode, no gradient) on the loader's images as the attacker observes their features. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,6 +127,8 @@ public final class Evaluation {
     /** Builds other than this one whose reused results were already announced. */
     private final Set<String> foreignBuilds = new HashSet<>();
     private final AtomicBoolean stop = new AtomicBoolean();
+    /** Runs after every stage snapshot is saved (tests end a run there, as a killed process would). */
+    private Runnable afterSnapshot = () -> { };
     private volatile Trainer activeTrainer;
     private final Map<String, Double> computeSeconds = new LinkedHashMap<>();
     private final Preprocessing prep;
@@ -171,6 +174,11 @@ public final class Evaluation {
         this.victims = spread(test, Math.max(2, eval.attackImages), "attack victims");
         this.featureImages = spread(test, eval.featureImages, "feature statistics images");
         this.entries = plan();
+    }
+
+    /** Runs {@code hook} after every snapshot a stage saves; for tests that stop a run part-way through a stage. */
+    void afterSnapshot(Runnable hook) {
+        this.afterSnapshot = Objects.requireNonNull(hook, "hook");
     }
 
     /** Asks the evaluation to stop: a training run stops after its batch and checkpoints; otherwise after the current stage. */
@@ -397,9 +405,10 @@ public final class Evaluation {
 
     // ------------------------------------------------------------------ per-entry stages
 
+    /** A stage's computation; it may keep snapshots of its progress in {@code snapshots}. */
     @FunctionalInterface
     private interface StageBody {
-        Map<String, Object> run() throws IOException;
+        Map<String, Object> run(StageSnapshots snapshots) throws IOException;
     }
 
     @SuppressWarnings("unchecked")
@@ -412,9 +421,12 @@ public final class Evaluation {
             warnOtherBuild(seed, e.name(), stage, doc.get("build"));
         } else {
             header(seed, e.name(), stage);
-            long t0 = System.nanoTime();
-            Map<String, Object> result = body.run();
-            doc = store.save(seed, e.name(), stage, inputs, (System.nanoTime() - t0) / 1e9, result);
+            StageSnapshots snapshots = new StageSnapshots(store.file(seed, e.name(), stage), inputs, store.build(), backend,
+                    eval.snapshotSeconds, out, "seed " + seed + " · " + e.name() + " · " + stage);
+            snapshots.afterSave(afterSnapshot);
+            Map<String, Object> result = body.run(snapshots);
+            doc = store.save(seed, e.name(), stage, inputs, snapshots.seconds(), snapshots.resumedSeconds(), result);
+            snapshots.clear();
         }
         double seconds = ((Number) doc.get("seconds")).doubleValue();
         remaining.done(stage, seconds, computedHere);
@@ -462,7 +474,16 @@ public final class Evaluation {
 
     /** The defense's inference-time perturbation with its own random source for one stage. */
     private UnaryOperator<Tensor> perturbation(Entry e, long seed, String stage) {
-        RandomSource rng = new RandomSource(Philox.draw2(seed, (e.name() + "/" + stage).hashCode()));
+        return perturbation(e, perturbationStream(e, seed, stage));
+    }
+
+    /** The random source of a stage's perturbation, a function of the seed, the entry and the stage. */
+    private static RandomSource perturbationStream(Entry e, long seed, String stage) {
+        return new RandomSource(Philox.draw2(seed, (e.name() + "/" + stage).hashCode()));
+    }
+
+    /** The defense's inference-time perturbation drawing from {@code rng}. */
+    private UnaryOperator<Tensor> perturbation(Entry e, RandomSource rng) {
         WireDType wire = WireDType.parse(eval.wireDtype);
         if (wire == WireDType.FLOAT32) {
             return z -> e.instance().perturb(z, rng);
@@ -484,7 +505,7 @@ public final class Evaluation {
         m.put("params", new LinkedHashMap<>(e.instance().parameters()));
         if (e.inferenceOnly()) {
             Map<String, Object> r = stage(seed, e, "accuracy", "accuracy_s", inputs(e, seed, "test_images", test.size()),
-                    () -> Map.of("accuracy", accuracy(t.model(), perturbation(e, seed, "accuracy"))));
+                    snaps -> Map.of("accuracy", accuracy(t.model(), perturbation(e, seed, "accuracy"))));
             m.put("accuracy", r.get("accuracy"));
         } else {
             m.put("accuracy", t.accuracy());
@@ -493,15 +514,15 @@ public final class Evaluation {
             }
         }
         Map<String, Object> edge = stage(seed, e, "edge", "edge_s", inputs(e, seed, "latency_runs", eval.latencyRuns),
-                () -> EdgeCost.measure(t.model(), perturbation(e, seed, "edge"), backend, eval.latencyRuns, seed));
+                snaps -> EdgeCost.measure(t.model(), perturbation(e, seed, "edge"), backend, eval.latencyRuns, seed));
         Map<String, Object> features = stage(seed, e, "features", "features_s", inputs(e, seed, "feature_images", featureImages.size()),
-                () -> features(t.model(), perturbation(e, seed, "features"), seed));
+                snaps -> features(t.model(), perturbation(e, seed, "features"), seed));
         m.putAll(features);
         if (eval.mine) {
             MineRunSettings ms = eval.mineSettings(seed);
             Map<String, Object> mine = stage(seed, e, "mine", "mine_s", inputs(e, seed, "mine_epochs", ms.epochs(), "mine_batch_size",
                     ms.batchSize(), "mine_train_limit", eval.mineTrainLimit, "mine_eval_limit", eval.mineEvalLimit),
-                    () -> mine(e, t.model(), perturbation(e, seed, "mine"), ms));
+                    snaps -> mine(e, t.model(), perturbation(e, seed, "mine"), ms));
             m.putAll(mine);
         }
         for (String k : List.of("edge_params", "edge_macs", "bytes_per_image", "edge_latency_ms")) {
@@ -513,7 +534,7 @@ public final class Evaluation {
             Attack attack = Attacks.create(a, eval.attackOptions());
             Map<String, Object> in = inputs(e, seed, "attack", attack.settings(), "aux_images", auxiliary.size(), "victims",
                     victims.size(), "classifier_epochs", eval.classifierEpochs, "recon", seed == seeds.get(0));
-            attacks.put(a, stage(seed, e, "attack:" + a, "attacks_s", in, () -> attack(e, seed, t.model(), attack, classifier)));
+            attacks.put(a, stage(seed, e, "attack:" + a, "attacks_s", in, snaps -> attack(e, seed, t.model(), attack, classifier, snaps)));
         }
         if (!attacks.isEmpty()) {
             m.put("attacks", attacks);
@@ -607,11 +628,12 @@ public final class Evaluation {
         return m;
     }
 
-    private Map<String, Object> attack(Entry e, long seed, SplitModel model, Attack attack, EvaluationClassifier classifier)
-            throws IOException {
-        UnaryOperator<Tensor> perturbation = perturbation(e, seed, "attack:" + attack.name());
-        AttackContext ctx = new AttackContext(model, perturbation, auxiliary, train, prep, backend, seed, AttackProgress.console(out),
-                !e.instance().perturbsAtRandom());
+    private Map<String, Object> attack(Entry e, long seed, SplitModel model, Attack attack, EvaluationClassifier classifier,
+                                       StageSnapshots snapshots) throws IOException {
+        RandomSource stream = perturbationStream(e, seed, "attack:" + attack.name());
+        snapshots.track(stream);
+        AttackContext ctx = new AttackContext(model, perturbation(e, stream), auxiliary, train, prep, backend, seed,
+                AttackProgress.console(out), !e.instance().perturbsAtRandom(), snapshots);
         PreparedAttack prepared = attack.prepare(ctx);
         AttackResult r = VictimReconstruction.run(attack.name(), prepared, ctx, victims, 64);
         int n = r.targets().shape()[0];

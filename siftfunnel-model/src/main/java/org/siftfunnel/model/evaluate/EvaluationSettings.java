@@ -58,6 +58,12 @@ public final class EvaluationSettings {
      * eavesdropper would. float32 leaves z unchanged.
      */
     public String wireDtype = "float32";
+    /**
+     * The least time between two snapshots of a long attack step (a decoder's training), which
+     * let a stopped stage resume after its last saved epoch; 0 saves after every epoch. Not an
+     * input of any stage: it changes no number.
+     */
+    public int snapshotSeconds = 60;
 
     public static final List<Item> ITEMS = List.of(
             item("defenses", "LIST", "comma-separated defenses to evaluate (see docs/defenses.md)", t -> String.join(",", t.defenses),
@@ -105,7 +111,9 @@ public final class EvaluationSettings {
             item("latency-runs", "N", "timed single-image edge runs per defense (median reported)", t -> t.latencyRuns,
                     (t, v) -> t.latencyRuns = positive("latency-runs", v)),
             item("wire-dtype", "DTYPE", "dtype z travels in: float32, float16 or int8 (every stage sees z after that round trip)",
-                    t -> t.wireDtype, (t, v) -> t.wireDtype = WireDType.parse(v).label()));
+                    t -> t.wireDtype, (t, v) -> t.wireDtype = WireDType.parse(v).label()),
+            item("snapshot-seconds", "N", "a decoder's training saves a snapshot to resume from at most every N seconds (0: every epoch)",
+                    t -> t.snapshotSeconds, (t, v) -> t.snapshotSeconds = nonNegative("snapshot-seconds", v)));
 
     private static Item item(String name, String valueName, String help, Function<EvaluationSettings, Object> g,
                              BiConsumer<EvaluationSettings, String> s) {

@@ -15,7 +15,8 @@ import org.siftfunnel.model.train.RunEnvironment;
 
 /**
  * The finished stages of an evaluation, one JSON file each:
- * {@code DIR/state/seedK/ENTRY/STAGE.json} = {@code {"stage", "seed", "entry", "inputs", "seconds", "build", "result"}}.
+ * {@code DIR/state/seedK/ENTRY/STAGE.json} = {@code {"stage", "seed", "entry", "inputs", "seconds", "build", "result"}}
+ * (plus {@code resumed_after_s} for a stage that went on from a snapshot, {@link StageSnapshots}).
  * A stage's file is written (temporary name, then an atomic move) as soon as the stage is done,
  * so an interrupted evaluation loses at most the stage it was in, and a rerun skips every stage
  * whose file exists with the same {@code inputs} (the settings the stage depends on). A file with
@@ -74,9 +75,19 @@ public final class StageStore {
     }
 
     /** Records a finished stage and returns the stored file as read back. */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> save(long seed, String entry, String stage, Map<String, Object> inputs, double seconds,
                                     Map<String, Object> result) throws IOException {
+        return save(seed, entry, stage, inputs, seconds, 0, result);
+    }
+
+    /**
+     * Records a finished stage that an earlier, stopped attempt had computed part of: {@code seconds}
+     * counts every attempt, {@code resumedSeconds} those before the snapshot this one resumed
+     * (recorded as {@code resumed_after_s} when positive).
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> save(long seed, String entry, String stage, Map<String, Object> inputs, double seconds,
+                                    double resumedSeconds, Map<String, Object> result) throws IOException {
         increment(executions, stage(stage));
         Path f = file(seed, entry, stage);
         Files.createDirectories(f.getParent());
@@ -86,6 +97,9 @@ public final class StageStore {
         doc.put("entry", entry);
         doc.put("inputs", inputs);
         doc.put("seconds", seconds);
+        if (resumedSeconds > 0) {
+            doc.put("resumed_after_s", resumedSeconds);
+        }
         doc.put("build", build);
         doc.put("result", result);
         String text = Json.writePretty(doc) + "\n";

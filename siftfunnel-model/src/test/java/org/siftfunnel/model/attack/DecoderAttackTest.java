@@ -144,6 +144,117 @@ class DecoderAttackTest {
         assertSameTraining(perEpoch, cached);
     }
 
+    @Test
+    void aStoppedTrainingGoesOnFromItsSnapshotWithExactlyTheSameNumbers() {
+        // With these settings epoch 2 does not improve on epoch 1 (selection MSE 0.1740 against
+        // 0.1731), so the plateau schedule halves the rate for epoch 3 and a 2-epoch training
+        // keeps epoch 1: stopping after epoch 1 tests that both the schedule's and the
+        // selector's state come back, not only the weights and the optimiser.
+        List<Map<String, Object>> curve = assertResumesExactly(5, 1);
+        assertTrue(curve.stream().map(r -> r.get("lr")).distinct().count() > 1, "the plateau schedule should have changed the rate: " + curve);
+        assertResumesExactly(2, 1);
+        assertResumesExactly(5, 3);
+    }
+
+    /**
+     * Trains the adaptive design (standardisation statistics, batch-norm buffers) for
+     * {@code epochs} against a randomised defense whose stream the snapshot store keeps, once
+     * straight and once stopped after the {@code stopAfter}-th snapshot (one per epoch) and
+     * started again; the two must agree bit for bit. Returns the curve.
+     */
+    private static List<Map<String, Object>> assertResumesExactly(int epochs, int stopAfter) {
+        SplitModel victim = smallCnn(3);
+        DecoderSettings s = new DecoderSettings(epochs, 0.05f, 0.5f, 0.999f, true, 32, true, 0.5f, 0, SelectionRule.PRIVATE_TRAIN, 0,
+                0.1);
+        DecoderAttack attack = new DecoderAttack("adaptive-blackbox", DecoderAttack.Design.ADAPTIVE, s, 8);
+
+        RandomSource straightNoise = new RandomSource(11);
+        MemorySnapshots never = new MemorySnapshots(straightNoise, Integer.MAX_VALUE);
+        AttackContext straightContext = AttackFixtures.context(victim, aux, privateTrain, noise(straightNoise), 7).withSnapshots(never);
+        PreparedAttack straight = attack.prepare(straightContext);
+        assertEquals(0, never.saves, "a store that is never due saves nothing");
+        AttackResult straightResult = VictimReconstruction.run(attack.name(), straight, straightContext, test, 5);
+
+        RandomSource firstNoise = new RandomSource(11);
+        MemorySnapshots store = new MemorySnapshots(firstNoise, stopAfter);
+        AttackContext first = AttackFixtures.context(victim, aux, privateTrain, noise(firstNoise), 7).withSnapshots(store);
+        assertThrows(Stopped.class, () -> attack.prepare(first));
+        assertEquals("epoch " + stopAfter + "/" + epochs, store.saved.values().get("resume_point"));
+
+        // A second attempt as in a fresh process: a new copy of the victim and a new stream at its
+        // start, which the store puts back where the snapshot left it.
+        RandomSource secondNoise = new RandomSource(11);
+        store.resumeWith(secondNoise);
+        AttackContext second = AttackFixtures.context(smallCnn(3), aux, privateTrain, noise(secondNoise), 7).withSnapshots(store);
+        PreparedAttack resumed = attack.prepare(second);
+        assertEquals(1, store.loads);
+        assertEquals(epochs - 1, store.saves, "one snapshot per epoch but the last, over both attempts");
+        assertEquals(curve(straight), curve(resumed), "every epoch's record, bit for bit");
+        assertEquals(straight.metadata().get("best_epoch"), resumed.metadata().get("best_epoch"));
+        AttackResult resumedResult = VictimReconstruction.run(attack.name(), resumed, second, test, 5);
+        assertArrayEquals(straightResult.reconstructions().toArray(), resumedResult.reconstructions().toArray(),
+                "the reconstructions after the training, drawing on from the same stream position");
+        return curve(straight);
+    }
+
+    /** Thrown by {@link MemorySnapshots} where a killed process would have ended. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped after a snapshot");
+        }
+    }
+
+    /** Keeps the last snapshot in memory with one noise stream's position; throws {@link Stopped} after {@code stopAfter} saves. */
+    private static final class MemorySnapshots implements AttackSnapshots {
+        private RandomSource stream;
+        private final int stopAfter;
+        AttackSnapshots.Snapshot saved;
+        long position;
+        int saves;
+        int loads;
+
+        MemorySnapshots(RandomSource stream, int stopAfter) {
+            this.stream = stream;
+            this.stopAfter = stopAfter;
+        }
+
+        void resumeWith(RandomSource s) {
+            stream = s;
+        }
+
+        @Override
+        public boolean due() {
+            return stopAfter != Integer.MAX_VALUE;
+        }
+
+        @Override
+        public void save(String name, AttackSnapshots.Snapshot snapshot) {
+            assertEquals(DecoderTrainer.SNAPSHOT, name);
+            Map<String, Tensor> copies = new java.util.LinkedHashMap<>();
+            snapshot.tensors().forEach((k, v) -> copies.put(k, v.copy()));
+            saved = new AttackSnapshots.Snapshot(copies, snapshot.values());
+            position = stream.position();
+            if (++saves == stopAfter) {
+                throw new Stopped();
+            }
+        }
+
+        @Override
+        public AttackSnapshots.Snapshot load(String name) {
+            if (saved == null) {
+                return null;
+            }
+            loads++;
+            stream.seek(position);
+            return saved;
+        }
+    }
+
+    /** Gaussian noise (σ 0.5) drawn from {@code rng}, as the evaluation's noise defense draws from its stage's stream. */
+    private static UnaryOperator<Tensor> noise(RandomSource rng) {
+        return z -> z.add(Tensor.randn(z.backend(), rng, 0f, 0.5f, z.shape()));
+    }
+
     /** Gaussian noise (σ 0.5) from a stream seeded alike for every call of this factory; counts its draws. */
     private static UnaryOperator<Tensor> noise(AtomicInteger draws) {
         java.util.Random r = new java.util.Random(42);

@@ -207,6 +207,54 @@ class EvaluationTest {
         assertTrue(printed.contains("note: 1 of the stages were computed by other builds"), printed);
     }
 
+    /** Where a test ends a run, as a killed process would. */
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("killed after a snapshot");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aStageStoppedPartWayGoesOnFromItsSnapshot(@TempDir Path dir) throws IOException {
+        EvaluationSettings settings = tinyEvaluation("none,noise", "blackbox");
+        settings.set("decoder-epochs", "3");
+        settings.set("mine", "off");
+        settings.set("snapshot-seconds", "0");
+        evaluation(dir, settings).run();
+        Map<String, Object> r = readResults(dir);
+        Path stage = dir.resolve("state/seed1/noise/attack-blackbox.json");
+        Path snapshot = dir.resolve("state/seed1/noise/attack-blackbox.snapshot-decoder.safetensors");
+        assertFalse(Files.exists(snapshot), "a finished stage leaves no snapshot");
+
+        // The noise defense's decoder (a random perturbation on every batch) is stopped after
+        // its second epoch's snapshot, as if the process had been killed there.
+        Files.delete(stage);
+        Evaluation killed = evaluation(dir, settings);
+        int[] saves = {0};
+        killed.afterSnapshot(() -> {
+            if (++saves[0] == 2) {
+                throw new Killed();
+            }
+        });
+        assertThrows(Killed.class, killed::run);
+        assertTrue(Files.isRegularFile(snapshot), "the snapshot outlives the process");
+        assertFalse(Files.exists(stage));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Evaluation resumed = new Evaluation(tinyTraining(), settings, data, BACKEND, dir, new PrintStream(log, true, StandardCharsets.UTF_8));
+        resumed.run();
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("seed 1 · noise · attack:blackbox: resuming decoder from its snapshot after epoch 2/3"), printed);
+        assertEquals(Map.of("attack", 1), resumed.store().executions());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(dir))),
+                "the same numbers as the run that was never stopped");
+        assertFalse(Files.exists(snapshot), "the finished stage deletes its snapshot");
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(stage));
+        double before = ((Number) doc.get("resumed_after_s")).doubleValue();
+        assertTrue(before > 0 && before < ((Number) doc.get("seconds")).doubleValue(), doc.toString());
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void everyDefenseMeetsEveryAttack(@TempDir Path dir) throws IOException {
