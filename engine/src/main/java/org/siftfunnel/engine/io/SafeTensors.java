@@ -201,9 +201,12 @@ public final class SafeTensors {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        // A unique sibling created like any other file (not Files.createTempFile, whose owner-only
+        // permissions would make every checkpoint and export unreadable to the user's group).
+        Path tmp = parent == null ? Path.of(uniqueTemporaryName(file)) : parent.resolve(uniqueTemporaryName(file));
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), 1 << 16)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
                 out.write(len.array());
                 out.write(hpad);
@@ -216,6 +219,12 @@ public final class SafeTensors {
             Files.deleteIfExists(tmp);
         }
     }
+
+    private static String uniqueTemporaryName(Path file) {
+        return file.getFileName() + "." + ProcessHandle.current().pid() + "-" + TEMPORARY_NAMES.incrementAndGet() + ".tmp";
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong TEMPORARY_NAMES = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     /** Convenience: writes float32 tensors. */
     public static void writeTensors(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {

@@ -130,6 +130,16 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void aWrittenFileHasThePermissionsOfAnyOtherNewFile() throws IOException {
+        // Not the owner-only permissions of a temporary file: checkpoints and exports are shared.
+        Path file = dir.resolve("perm.safetensors");
+        SafeTensors.write(file, sample(), metadata());
+        Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(file).supportsFileAttributeView("posix"), "POSIX permissions");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
     void requireNamesTheMissingTensorAndSomePresentOnes() throws IOException {
         Path file = dir.resolve("req.safetensors");
         SafeTensors.write(file, sample(), null);

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +25,8 @@ import org.siftfunnel.model.console.ProgressBar;
 /**
  * The snapshots of one stage of an evaluation, beside its stage file:
  * {@code DIR/state/seedK/ENTRY/STAGE.snapshot-NAME.safetensors}, one file per snapshot name,
- * written to a temporary name and moved into place, so a process killed while saving leaves the
- * previous snapshot whole. Besides the attack's tensors and values the file's metadata holds the
+ * written to a temporary name and moved into place ({@link SafeTensors#write}), so a process
+ * killed while saving leaves the previous snapshot whole. Besides the attack's tensors and values the file's metadata holds the
  * stage's {@code inputs}, the {@code build}, the positions of the stage's random streams (the
  * defense's perturbation) and the stage's seconds so far.
  *
@@ -119,11 +118,8 @@ final class StageSnapshots implements AttackSnapshots {
         streams.forEach(s -> positions.add(Long.toString(s.position())));
         meta.put("streams", Json.write(positions));
         meta.put("values", Json.write(new LinkedHashMap<>(snapshot.values())));
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         try {
-            Files.createDirectories(f.getParent());
-            SafeTensors.writeTensors(tmp, new LinkedHashMap<>(snapshot.tensors()), meta);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SafeTensors.writeTensors(f, new LinkedHashMap<>(snapshot.tensors()), meta); // a temporary file, then an atomic move
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the snapshot of " + label + " to " + f + ": " + e.getMessage(), e);
         }

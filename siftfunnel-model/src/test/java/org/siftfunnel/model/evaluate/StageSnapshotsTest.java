@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,7 +57,9 @@ class StageSnapshotsTest {
         assertEquals(1, first.saves());
         Path file = first.file("decoder");
         assertEquals("attack-blackbox.snapshot-decoder.safetensors", file.getFileName().toString());
-        assertFalse(Files.exists(file.resolveSibling(file.getFileName() + ".tmp")), "written through a temporary file");
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(List.of(file), files.toList(), "the temporary file it was written through is gone");
+        }
 
         // A later attempt: a fresh stream at its start, 5 s of its own before it loads.
         clock.set(100_000_000_000L);
