@@ -10,6 +10,7 @@ import java.util.Map;
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.nn.Module;
+import org.siftfunnel.engine.nn.StateDicts;
 import org.siftfunnel.engine.optim.Adam;
 import org.siftfunnel.engine.optim.ReduceLROnPlateau;
 import org.siftfunnel.engine.random.RandomSource;
@@ -214,9 +215,9 @@ public final class DecoderTrainer {
         if (epoch < 1 || epoch >= s.epochs()) {
             throw new IllegalStateException("decoder snapshot after epoch " + epoch + " does not fit a training of " + s.epochs() + " epochs");
         }
-        decoder.loadStateDict(withPrefix(snap.tensors(), DECODER), true);
-        optimizer.loadState(withPrefix(snap.tensors(), OPTIMIZER));
-        Map<String, Tensor> best = withPrefix(snap.tensors(), BEST);
+        decoder.loadStateDict(StateDicts.select(snap.tensors(), DECODER), true);
+        optimizer.loadState(StateDicts.select(snap.tensors(), OPTIMIZER));
+        Map<String, Tensor> best = StateDicts.select(snap.tensors(), BEST);
         selector.resume(Integer.parseInt(snap.value("best_epoch")), Double.parseDouble(snap.value("best_score")),
                 best.isEmpty() ? null : best);
         if (plateau != null) {
@@ -237,16 +238,6 @@ public final class DecoderTrainer {
             curve.add(new EpochRecord(i + 1, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
         }
         return epoch;
-    }
-
-    private static Map<String, Tensor> withPrefix(Map<String, Tensor> tensors, String prefix) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        tensors.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
     }
 
     /** Per-element MSE of the decoder (eval mode, no gradient) on the loader's images as the attacker observes their features. */
