@@ -2,11 +2,13 @@ package org.siftfunnel.engine.estimate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.optim.AdamW;
 import org.siftfunnel.engine.optim.ReduceLROnPlateau;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 
@@ -47,6 +49,8 @@ import org.siftfunnel.engine.tensor.Tensor;
  * data never steers the training.
  */
 public final class CorrectedMine {
+    /** The name of the estimator's snapshot. */
+    public static final String SNAPSHOT = "mine-corrected";
     private static final long REPORT_SALT = 0x7265706FL;
 
     private CorrectedMine() {
@@ -60,12 +64,28 @@ public final class CorrectedMine {
      */
     public static MineResult estimate(Critic critic, PairData train, PairData heldOut, MineSettings settings,
                                       MineProgress progress) {
+        return estimate(critic, train, heldOut, settings, progress, Snapshots.NONE);
+    }
+
+    /**
+     * {@link #estimate(Critic, PairData, PairData, MineSettings, MineProgress)}, saving a snapshot
+     * ({@value #SNAPSHOT}) after an epoch whenever {@code snapshots} says one is due, and going
+     * on after the last saved epoch when it holds one: the result is bit for bit that of a run
+     * that never stopped.
+     */
+    public static MineResult estimate(Critic critic, PairData train, PairData heldOut, MineSettings settings,
+                                      MineProgress progress, Snapshots snapshots) {
         AdamW optimizer = CriticTraining.optimizer(critic, settings);
         ReduceLROnPlateau scheduler = CriticTraining.scheduler(optimizer, settings);
         RandomSource shuffles = new RandomSource(settings.seed());
         MovingAverage average = new MovingAverage(settings.emaRate());
         List<EpochValues> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+        Snapshots.Snapshot snap = snapshots.load(SNAPSHOT);
+        int first = 1 + MineSnapshot.restore(snap, settings.epochs(), critic, optimizer, scheduler, shuffles, history);
+        if (snap != null) {
+            average.logM = Double.parseDouble(snap.value("log_m"));
+        }
+        for (int epoch = first; epoch <= settings.epochs(); epoch++) {
             double lr = optimizer.lr();
             double trainValue = trainEpoch(critic, train, optimizer, shuffles, average, settings, epoch, progress);
             // A cheap look at the held-out data (one shuffle) for the progress display only.
@@ -75,6 +95,10 @@ public final class CorrectedMine {
             }
             history.add(new EpochValues(epoch, trainValue, monitor, lr));
             progress.epochDone(epoch, settings.epochs(), trainValue, monitor);
+            if (epoch < settings.epochs() && snapshots.due()) {
+                MineSnapshot.save(snapshots, SNAPSHOT, epoch, settings.epochs(), critic, optimizer, scheduler, shuffles, history,
+                        Map.of("log_m", Double.toString(average.logM)));
+            }
         }
         double reported = pooledDv(critic, heldOut, settings.epochs() + 1, settings.heldOutShuffles(),
                 new RandomSource(settings.seed() ^ REPORT_SALT));
@@ -142,7 +166,8 @@ public final class CorrectedMine {
     /** The moving average m of mean exp(T_marg), kept as log m. */
     static final class MovingAverage {
         private final double rate;
-        private double logM = Double.NaN;
+        /** The running log m (NaN before the first batch); a snapshot saves and restores it. */
+        double logM = Double.NaN;
 
         MovingAverage(double rate) {
             this.rate = rate;

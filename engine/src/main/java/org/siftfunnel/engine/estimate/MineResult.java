@@ -21,6 +21,33 @@ public record MineResult(String estimator, double value, String definition, int 
         history = List.copyOf(history);
     }
 
+    /** A history as text that {@link #decodeHistory} reads back bit for bit (numbers by {@link Double#toString}). */
+    public static String encodeHistory(List<EpochValues> history) {
+        StringBuilder b = new StringBuilder();
+        for (EpochValues e : history) {
+            b.append(b.isEmpty() ? "" : ";").append(e.epoch()).append(',').append(e.train()).append(',').append(e.eval())
+                    .append(',').append(e.lr());
+        }
+        return b.toString();
+    }
+
+    /** The history {@link #encodeHistory} wrote. */
+    public static List<EpochValues> decodeHistory(String text) {
+        List<EpochValues> out = new ArrayList<>();
+        if (text.isEmpty()) {
+            return out;
+        }
+        for (String row : text.split(";")) {
+            String[] f = row.split(",");
+            if (f.length != 4) {
+                throw new IllegalArgumentException("MINE history: expected epoch,train,eval,lr, got '" + row + "'");
+            }
+            out.add(new EpochValues(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3])));
+        }
+        return out;
+    }
+
     /** A JSON-ready map: estimator, value, definition, epoch, settings, history. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -2,12 +2,14 @@ package org.siftfunnel.engine.estimate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.optim.AdamW;
 import org.siftfunnel.engine.optim.ReduceLROnPlateau;
 import org.siftfunnel.engine.random.Philox;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 
@@ -29,6 +31,8 @@ import org.siftfunnel.engine.tensor.Tensor;
  */
 public final class PaperMine {
     private static final long EVAL_SALT = 0x6576616CL;
+    /** The name of the estimator's snapshot. */
+    public static final String SNAPSHOT = "mine-paper";
 
     private PaperMine() {
     }
@@ -40,13 +44,26 @@ public final class PaperMine {
      */
     public static MineResult estimate(Critic critic, PairData train, PairData eval, MineSettings settings,
                                       MineProgress progress) {
+        return estimate(critic, train, eval, settings, progress, Snapshots.NONE);
+    }
+
+    /**
+     * {@link #estimate(Critic, PairData, PairData, MineSettings, MineProgress)}, saving a snapshot
+     * ({@value #SNAPSHOT}) after an epoch whenever {@code snapshots} says one is due, and going
+     * on after the last saved epoch when it holds one: the result is bit for bit that of a run
+     * that never stopped.
+     */
+    public static MineResult estimate(Critic critic, PairData train, PairData eval, MineSettings settings,
+                                      MineProgress progress, Snapshots snapshots) {
         AdamW optimizer = CriticTraining.optimizer(critic, settings);
         ReduceLROnPlateau scheduler = CriticTraining.scheduler(optimizer, settings);
         RandomSource shuffles = new RandomSource(settings.seed());
         List<EpochValues> history = new ArrayList<>();
-        double best = Double.NEGATIVE_INFINITY;
-        int bestEpoch = 0;
-        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+        Snapshots.Snapshot snap = snapshots.load(SNAPSHOT);
+        int first = 1 + MineSnapshot.restore(snap, settings.epochs(), critic, optimizer, scheduler, shuffles, history);
+        double best = snap == null ? Double.NEGATIVE_INFINITY : Double.parseDouble(snap.value("best"));
+        int bestEpoch = snap == null ? 0 : Integer.parseInt(snap.value("best_epoch"));
+        for (int epoch = first; epoch <= settings.epochs(); epoch++) {
             double lr = optimizer.lr();
             double trainValue = trainEpoch(critic, train, optimizer, shuffles, settings, epoch, progress);
             double evalValue = meanBatchDv(critic, eval, epoch, evalShuffles(settings.seed(), epoch));
@@ -59,6 +76,10 @@ public final class PaperMine {
                 bestEpoch = epoch;
             }
             progress.epochDone(epoch, settings.epochs(), trainValue, evalValue);
+            if (epoch < settings.epochs() && snapshots.due()) {
+                MineSnapshot.save(snapshots, SNAPSHOT, epoch, settings.epochs(), critic, optimizer, scheduler, shuffles, history,
+                        Map.of("best", Double.toString(best), "best_epoch", Integer.toString(bestEpoch)));
+            }
         }
         if (bestEpoch == 0) {
             throw new ArithmeticException("paper MINE: no epoch gave a finite evaluation value (history " + history + ")");

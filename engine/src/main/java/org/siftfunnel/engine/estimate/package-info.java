@@ -17,6 +17,8 @@
  *       DV estimate reported once, on held-out data, after training.</li>
  * </ul>
  * {@link org.siftfunnel.engine.estimate.ConcatCritic} is the MLP critic for vector data;
- * image-and-feature critics live with the models that need them.
+ * image-and-feature critics live with the models that need them. Both estimators can keep
+ * snapshots ({@link org.siftfunnel.engine.io.Snapshots}) and go on after the last saved epoch
+ * with the numbers of a run that never stopped.
  */
 package org.siftfunnel.engine.estimate;

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.Philox;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.SplitModel;
@@ -40,16 +41,16 @@ import org.siftfunnel.model.data.Preprocessing;
  *                      observes; otherwise they keep the edge's own answers and perturb them on
  *                      every use ({@link ObservedFeatures}); false unless the caller knows
  * @param snapshots     where long steps keep their progress so that a stopped attack resumes
- *                      ({@link AttackSnapshots#NONE} unless the caller keeps them)
+ *                      ({@link Snapshots#NONE} unless the caller keeps them)
  */
 public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
         Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress, boolean repeatableQueries,
-        AttackSnapshots snapshots) {
+        Snapshots snapshots) {
 
     /** A context whose queries are not known to be repeatable (the perturbation is applied anew on every use). */
     public AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbation, Dataset auxiliary, Dataset privateTrain,
                          Preprocessing preprocessing, Backend backend, long seed, AttackProgress progress) {
-        this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false, AttackSnapshots.NONE);
+        this(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress, false, Snapshots.NONE);
     }
 
     public AttackContext {
@@ -59,7 +60,7 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
         Objects.requireNonNull(backend, "AttackContext: backend");
         perturbation = perturbation == null ? UnaryOperator.identity() : perturbation;
         progress = progress == null ? AttackProgress.NONE : progress;
-        snapshots = snapshots == null ? AttackSnapshots.NONE : snapshots;
+        snapshots = snapshots == null ? Snapshots.NONE : snapshots;
         int[] input = victim.config().inputShape();
         checkData("auxiliary", auxiliary, preprocessing, input, victim.name());
         if (privateTrain != null) {
@@ -140,7 +141,7 @@ public record AttackContext(SplitModel victim, UnaryOperator<Tensor> perturbatio
     }
 
     /** The same context keeping its long steps' progress in {@code s}. */
-    public AttackContext withSnapshots(AttackSnapshots s) {
+    public AttackContext withSnapshots(Snapshots s) {
         return new AttackContext(victim, perturbation, auxiliary, privateTrain, preprocessing, backend, seed, progress,
                 repeatableQueries, s);
     }

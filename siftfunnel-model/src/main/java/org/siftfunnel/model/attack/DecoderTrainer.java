@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.siftfunnel.engine.autograd.GradMode;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.nn.Module;
 import org.siftfunnel.engine.nn.StateDicts;
@@ -178,7 +179,7 @@ public final class DecoderTrainer {
      * schedule's, the selector's choice so far and the curve. Batch orders are a function of
      * the epoch and the defense's random streams are the store's to put back.
      */
-    private static AttackSnapshots.Snapshot snapshot(int epoch, int epochs, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
+    private static Snapshots.Snapshot snapshot(int epoch, int epochs, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
                                                      CheckpointSelector selector, List<EpochRecord> curve) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         decoder.stateDict().forEach((k, v) -> tensors.put(DECODER + k, v));
@@ -199,14 +200,14 @@ public final class DecoderTrainer {
             c.append(c.isEmpty() ? "" : ";").append(r.trainMse()).append(',').append(r.selectionMse()).append(',').append(r.lr());
         }
         values.put("curve", c.toString());
-        return new AttackSnapshots.Snapshot(tensors, values);
+        return new Snapshots.Snapshot(tensors, values);
     }
 
     /**
      * Puts a snapshot's state back (see {@link #snapshot}) and returns the last epoch it
      * completed; 0 (start from the beginning) when there is none.
      */
-    private static int resume(AttackSnapshots.Snapshot snap, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
+    private static int resume(Snapshots.Snapshot snap, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
                               CheckpointSelector selector, List<EpochRecord> curve, DecoderSettings s) {
         if (snap == null) {
             return 0;

@@ -522,7 +522,7 @@ public final class Evaluation {
             MineRunSettings ms = eval.mineSettings(seed);
             Map<String, Object> mine = stage(seed, e, "mine", "mine_s", inputs(e, seed, "mine_epochs", ms.epochs(), "mine_batch_size",
                     ms.batchSize(), "mine_train_limit", eval.mineTrainLimit, "mine_eval_limit", eval.mineEvalLimit),
-                    snaps -> mine(e, t.model(), perturbation(e, seed, "mine"), ms));
+                    snaps -> mine(e, seed, t.model(), ms, snaps));
             m.putAll(mine);
         }
         for (String k : List.of("edge_params", "edge_macs", "bytes_per_image", "edge_latency_ms")) {
@@ -598,7 +598,10 @@ public final class Evaluation {
         return m;
     }
 
-    private Map<String, Object> mine(Entry e, SplitModel model, UnaryOperator<Tensor> perturbation, MineRunSettings ms) {
+    private Map<String, Object> mine(Entry e, long seed, SplitModel model, MineRunSettings ms, StageSnapshots snapshots) {
+        RandomSource stream = perturbationStream(e, seed, "mine");
+        snapshots.track(stream);
+        UnaryOperator<Tensor> perturbation = perturbation(e, stream);
         DataSplits mineData = new DataSplits(limited(train, eval.mineTrainLimit, "training"), test,
                 limited(data.auxiliary(), eval.mineEvalLimit, "auxiliary"));
         MineRunner runner = new MineRunner(model, mineData, backend, prep, ms, (estimator, epochs, batches) -> {
@@ -620,7 +623,7 @@ public final class Evaluation {
                 }
             };
         });
-        MineReport r = runner.run(e.name(), perturbation);
+        MineReport r = runner.run(e.name(), perturbation, snapshots);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mine_paper", r.paper().value());
         m.put("mine_corrected", r.corrected().value());

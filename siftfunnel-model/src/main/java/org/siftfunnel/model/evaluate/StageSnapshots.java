@@ -17,24 +17,24 @@ import java.util.function.LongSupplier;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.io.Json;
 import org.siftfunnel.engine.io.SafeTensors;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
-import org.siftfunnel.model.attack.AttackSnapshots;
 import org.siftfunnel.model.console.ProgressBar;
 
 /**
  * The snapshots of one stage of an evaluation, beside its stage file:
  * {@code DIR/state/seedK/ENTRY/STAGE.snapshot-NAME.safetensors}, one file per snapshot name,
  * written to a temporary name and moved into place ({@link SafeTensors#write}), so a process
- * killed while saving leaves the previous snapshot whole. Besides the attack's tensors and values the file's metadata holds the
- * stage's {@code inputs}, the {@code build}, the positions of the stage's random streams (the
- * defense's perturbation) and the stage's seconds so far.
+ * killed while saving leaves the previous snapshot whole. Besides the computation's tensors and
+ * values the file's metadata holds the stage's {@code inputs}, the {@code build}, the positions
+ * of the stage's random streams (the defense's perturbation) and the stage's seconds so far.
  *
  * <p>A snapshot is handed back only to the same stage with the same inputs and the same build:
  * a snapshot of other code would make one stage's numbers a mixture of two builds, so then the
  * stage starts again (and says why). When the stage is finished its snapshots are deleted.
  */
-final class StageSnapshots implements AttackSnapshots {
+final class StageSnapshots implements Snapshots {
     private static final String FORMAT = "siftfunnel-stage-snapshot-1";
 
     private final Path stageFile;

@@ -1,5 +1,7 @@
 package org.siftfunnel.model.mine;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -9,6 +11,7 @@ import org.siftfunnel.engine.estimate.MineProgress;
 import org.siftfunnel.engine.estimate.MineResult;
 import org.siftfunnel.engine.estimate.PaperMine;
 import org.siftfunnel.engine.estimate.PairData;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.Philox;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
@@ -42,6 +45,8 @@ public final class MineRunner {
     private static final long PAPER_CRITIC_SALT = 0x70617065L;
     private static final long CORRECTED_CRITIC_SALT = 0x636F7272L;
     private static final long EVAL_ORDER_SALT = 0x6576616FL;
+    /** The snapshot of the finished paper estimate, while the corrected one trains. */
+    static final String PAPER_RESULT = "mine-paper-result";
 
     /** Makes the progress receiver of each estimator run (e.g. a console progress bar). */
     @FunctionalInterface
@@ -93,8 +98,27 @@ public final class MineRunner {
 
     /** Both estimates for features transformed by {@code perturbation} (label it for the report). */
     public MineReport run(String perturbationLabel, UnaryOperator<Tensor> perturbation) {
-        MineResult paper = runPaper(perturbation);
-        MineResult corrected = runCorrected(perturbation);
+        return run(perturbationLabel, perturbation, Snapshots.NONE);
+    }
+
+    /**
+     * {@link #run(String, UnaryOperator)} keeping snapshots in {@code snapshots}: each estimator
+     * saves its progress after an epoch whenever one is due, and the finished paper estimate is
+     * saved at once, so a stopped run goes on where it was with the same numbers.
+     */
+    public MineReport run(String perturbationLabel, UnaryOperator<Tensor> perturbation, Snapshots snapshots) {
+        MineResult paper = finishedPaper(snapshots.load(PAPER_RESULT));
+        if (paper == null) {
+            paper = runPaper(perturbation, snapshots);
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("resume_point", "the finished paper estimate");
+            values.put("value", Double.toString(paper.value()));
+            values.put("definition", paper.definition());
+            values.put("epoch", Integer.toString(paper.epoch()));
+            values.put("history", MineResult.encodeHistory(paper.history()));
+            snapshots.save(PAPER_RESULT, new Snapshots.Snapshot(Map.of(), values));
+        }
+        MineResult corrected = runCorrected(perturbation, snapshots);
         int c = model.config().channels();
         int s = model.config().imageSize();
         return new MineReport(model.name(), perturbationLabel, new int[] {c, s, s}, model.featureShape(), data.train().size(),
@@ -106,20 +130,37 @@ public final class MineRunner {
         return run("none", UnaryOperator.identity());
     }
 
+    /** The paper estimate a snapshot holds, or null. */
+    private MineResult finishedPaper(Snapshots.Snapshot snap) {
+        if (snap == null) {
+            return null;
+        }
+        return new MineResult("paper", Double.parseDouble(snap.value("value")), snap.value("definition"),
+                Integer.parseInt(snap.value("epoch")), MineResult.decodeHistory(snap.value("history")), settings.paperSettings());
+    }
+
     /** The released code's estimate ("paper"). */
     public MineResult runPaper(UnaryOperator<Tensor> perturbation) {
+        return runPaper(perturbation, Snapshots.NONE);
+    }
+
+    private MineResult runPaper(UnaryOperator<Tensor> perturbation, Snapshots snapshots) {
         ConvMineCritic critic = critic(true, PAPER_CRITIC_SALT);
         PairData train = trainPairs(perturbation);
         return withEvalModel(() -> PaperMine.estimate(critic, train, evalPairs(perturbation), settings.paperSettings(),
-                progress.begin("paper", settings.epochs(), train.batchesPerEpoch())));
+                progress.begin("paper", settings.epochs(), train.batchesPerEpoch()), snapshots));
     }
 
     /** The corrected estimate ("corrected"). */
     public MineResult runCorrected(UnaryOperator<Tensor> perturbation) {
+        return runCorrected(perturbation, Snapshots.NONE);
+    }
+
+    private MineResult runCorrected(UnaryOperator<Tensor> perturbation, Snapshots snapshots) {
         ConvMineCritic critic = critic(false, CORRECTED_CRITIC_SALT);
         PairData train = trainPairs(perturbation);
         return withEvalModel(() -> CorrectedMine.estimate(critic, train, evalPairs(perturbation),
-                settings.correctedSettings(), progress.begin("corrected", settings.epochs(), train.batchesPerEpoch())));
+                settings.correctedSettings(), progress.begin("corrected", settings.epochs(), train.batchesPerEpoch()), snapshots));
     }
 
     private ConvMineCritic critic(boolean sigmoid, long salt) {

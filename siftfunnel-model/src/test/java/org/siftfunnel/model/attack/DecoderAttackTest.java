@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.siftfunnel.engine.io.Json;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.ArchConfig;
@@ -205,10 +206,10 @@ class DecoderAttackTest {
     }
 
     /** Keeps the last snapshot in memory with one noise stream's position; throws {@link Stopped} after {@code stopAfter} saves. */
-    private static final class MemorySnapshots implements AttackSnapshots {
+    private static final class MemorySnapshots implements Snapshots {
         private RandomSource stream;
         private final int stopAfter;
-        AttackSnapshots.Snapshot saved;
+        Snapshots.Snapshot saved;
         long position;
         int saves;
         int loads;
@@ -228,11 +229,11 @@ class DecoderAttackTest {
         }
 
         @Override
-        public void save(String name, AttackSnapshots.Snapshot snapshot) {
+        public void save(String name, Snapshots.Snapshot snapshot) {
             assertEquals(DecoderTrainer.SNAPSHOT, name);
             Map<String, Tensor> copies = new java.util.LinkedHashMap<>();
             snapshot.tensors().forEach((k, v) -> copies.put(k, v.copy()));
-            saved = new AttackSnapshots.Snapshot(copies, snapshot.values());
+            saved = new Snapshots.Snapshot(copies, snapshot.values());
             position = stream.position();
             if (++saves == stopAfter) {
                 throw new Stopped();
@@ -240,7 +241,7 @@ class DecoderAttackTest {
         }
 
         @Override
-        public AttackSnapshots.Snapshot load(String name) {
+        public Snapshots.Snapshot load(String name) {
             if (saved == null) {
                 return null;
             }

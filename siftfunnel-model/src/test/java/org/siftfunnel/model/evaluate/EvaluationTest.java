@@ -216,10 +216,10 @@ class EvaluationTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aStageStoppedPartWayGoesOnFromItsSnapshot(@TempDir Path dir) throws IOException {
+    void stagesStoppedPartWayGoOnFromTheirSnapshots(@TempDir Path dir) throws IOException {
         EvaluationSettings settings = tinyEvaluation("none,noise", "blackbox");
         settings.set("decoder-epochs", "3");
-        settings.set("mine", "off");
+        settings.set("mine-epochs", "3");
         settings.set("snapshot-seconds", "0");
         evaluation(dir, settings).run();
         Map<String, Object> r = readResults(dir);
@@ -253,6 +253,35 @@ class EvaluationTest {
         Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(stage));
         double before = ((Number) doc.get("resumed_after_s")).doubleValue();
         assertTrue(before > 0 && before < ((Number) doc.get("seconds")).doubleValue(), doc.toString());
+
+        // MINE: the paper estimator saves after epochs 1 and 2, then its finished estimate; the
+        // corrected one is stopped after its first epoch's snapshot (the 4th save).
+        Path mine = dir.resolve("state/seed1/noise/mine.json");
+        Files.delete(mine);
+        Evaluation killedInMine = evaluation(dir, settings);
+        int[] mineSaves = {0};
+        killedInMine.afterSnapshot(() -> {
+            if (++mineSaves[0] == 4) {
+                throw new Killed();
+            }
+        });
+        assertThrows(Killed.class, killedInMine::run);
+        assertTrue(Files.isRegularFile(dir.resolve("state/seed1/noise/mine.snapshot-mine-paper-result.safetensors")));
+        assertTrue(Files.isRegularFile(dir.resolve("state/seed1/noise/mine.snapshot-mine-corrected.safetensors")));
+        ByteArrayOutputStream mineLog = new ByteArrayOutputStream();
+        Evaluation mineResumed = new Evaluation(tinyTraining(), settings, data, BACKEND, dir,
+                new PrintStream(mineLog, true, StandardCharsets.UTF_8));
+        mineResumed.run();
+        String minePrinted = mineLog.toString(StandardCharsets.UTF_8);
+        assertTrue(minePrinted.contains("seed 1 · noise · mine: resuming mine-paper-result from its snapshot after the finished paper estimate"),
+                minePrinted);
+        assertTrue(minePrinted.contains("seed 1 · noise · mine: resuming mine-corrected from its snapshot after epoch 1/3"), minePrinted);
+        assertEquals(Map.of("mine", 1), mineResumed.store().executions());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(dir))),
+                "MINE resumed in its second estimator gives the numbers of the run that was never stopped");
+        try (var left = Files.list(dir.resolve("state/seed1/noise"))) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().contains(".snapshot-")).toList());
+        }
     }
 
     @Test

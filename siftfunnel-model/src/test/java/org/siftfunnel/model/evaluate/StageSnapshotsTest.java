@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.Backends;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
-import org.siftfunnel.model.attack.AttackSnapshots;
 
 class StageSnapshotsTest {
     private static final Backend BACKEND = Backends.getDefault();
@@ -37,8 +37,8 @@ class StageSnapshotsTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8), "seed 1 · noise · attack:blackbox", clock::get);
     }
 
-    private static AttackSnapshots.Snapshot sample() {
-        return new AttackSnapshots.Snapshot(Map.of("decoder.weight", Tensor.of(new float[] {1.5f, -2f, 3.25f}, 3)),
+    private static Snapshots.Snapshot sample() {
+        return new Snapshots.Snapshot(Map.of("decoder.weight", Tensor.of(new float[] {1.5f, -2f, 3.25f}, 3)),
                 Map.of("resume_point", "epoch 4/10", "best_score", Double.toString(Double.POSITIVE_INFINITY), "curve", "0.1,0.2,0.01"));
     }
 
@@ -67,7 +67,7 @@ class StageSnapshotsTest {
         RandomSource fresh = new RandomSource(5);
         second.track(fresh);
         clock.addAndGet(5_000_000_000L);
-        AttackSnapshots.Snapshot back = second.load("decoder");
+        Snapshots.Snapshot back = second.load("decoder");
         assertEquals(1234, fresh.position(), "the stream is put back where the snapshot left it");
         assertArrayEquals(new float[] {1.5f, -2f, 3.25f}, back.tensor("decoder.weight").toArray());
         assertEquals(sample().values(), back.values());

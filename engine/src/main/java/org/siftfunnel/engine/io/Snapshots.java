@@ -1,4 +1,4 @@
-package org.siftfunnel.model.attack;
+package org.siftfunnel.engine.io;
 
 import java.util.Map;
 import java.util.Objects;
@@ -6,20 +6,20 @@ import java.util.Objects;
 import org.siftfunnel.engine.tensor.Tensor;
 
 /**
- * Where a long attack step (a decoder's training) keeps a snapshot of its progress, so that a
- * stage stopped part-way (Ctrl-C, a killed process, a machine that goes away) resumes at its
- * last snapshot instead of from the start, and ends with exactly the numbers an uninterrupted
- * run gives. The attack saves whatever it needs to continue (weights, optimiser state, curves);
- * the store adds what the attack cannot see, such as the positions of the defense's random
- * streams, and puts them back when it hands a snapshot out.
+ * Where a long computation (a decoder's training, a MINE estimator) keeps a snapshot of its
+ * progress, so that work stopped part-way (Ctrl-C, a killed process, a machine that goes away)
+ * resumes at its last snapshot instead of from the start, and ends with exactly the numbers an
+ * uninterrupted run gives. The computation saves whatever it needs to continue (weights,
+ * optimiser state, curves); the store adds what the computation cannot see, such as the
+ * positions of random streams drawn outside it, and puts them back when it hands a snapshot out.
  *
- * <p>Saving costs I/O, so the attack asks {@link #due()} at its natural boundaries (the end of
- * an epoch) and saves only then.
+ * <p>Saving costs I/O, so the computation asks {@link #due()} at its natural boundaries (the end
+ * of an epoch) and saves only then.
  */
-public interface AttackSnapshots {
+public interface Snapshots {
 
     /**
-     * What an attack saved: tensors and string values (numbers as {@link Double#toString}
+     * What a computation saved: tensors and string values (numbers as {@link Double#toString}
      * so that they come back bit for bit, infinities included).
      */
     record Snapshot(Map<String, Tensor> tensors, Map<String, String> values) {
@@ -47,8 +47,8 @@ public interface AttackSnapshots {
         }
     }
 
-    /** Keeps nothing: attacks run from the start every time. */
-    AttackSnapshots NONE = new AttackSnapshots() {
+    /** Keeps nothing: every computation runs from the start. */
+    Snapshots NONE = new Snapshots() {
         @Override
         public boolean due() {
             return false;
@@ -64,16 +64,16 @@ public interface AttackSnapshots {
         }
     };
 
-    /** Whether the attack should save a snapshot now (enough time has passed since the last one). */
+    /** Whether the computation should save a snapshot now (enough time has passed since the last one). */
     boolean due();
 
     /** Saves {@code snapshot} under {@code name}, replacing the one saved before; an I/O failure is an unchecked error. */
     void save(String name, Snapshot snapshot);
 
     /**
-     * The snapshot saved under {@code name} by an earlier attempt at the same stage (same inputs,
+     * The snapshot saved under {@code name} by an earlier attempt at the same work (same inputs,
      * same build), with the random streams the store tracks already put back where they were;
-     * null when there is none and the attack starts from the beginning.
+     * null when there is none and the computation starts from the beginning.
      */
     Snapshot load(String name);
 }
