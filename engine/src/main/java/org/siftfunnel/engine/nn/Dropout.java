@@ -1,5 +1,6 @@
 package org.siftfunnel.engine.nn;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.siftfunnel.engine.random.RandomSource;
@@ -32,6 +33,11 @@ public final class Dropout extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return x.dropout(p, isTraining(), rng);
+    }
+
+    @Override
+    protected List<RandomSource> ownRandomSources() {
+        return List.of(rng);
     }
 
     @Override

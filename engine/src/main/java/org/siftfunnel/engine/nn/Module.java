@@ -14,6 +14,7 @@ import java.util.Set;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.Backends;
 import org.siftfunnel.engine.io.SafeTensors;
+import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 
 /**
@@ -129,6 +130,34 @@ public abstract class Module {
     private void collectModules(String name, Map<String, Module> out) {
         out.put(name, this);
         children.forEach((n, c) -> c.collectModules(name.isEmpty() ? n : name + "." + n, out));
+    }
+
+    /**
+     * The random sources this module itself draws from while it runs (dropout masks, sampled
+     * noise); none unless a layer overrides it.
+     */
+    protected List<RandomSource> ownRandomSources() {
+        return List.of();
+    }
+
+    /**
+     * Every random source of this module and its descendants, named {@code module#i} (the
+     * module's dotted name, {@code i} its index among that module's own sources), depth first;
+     * each source once. A training checkpoint keeps their positions so that a resumed run draws
+     * what an uninterrupted one draws.
+     */
+    public final LinkedHashMap<String, RandomSource> namedRandomSources() {
+        LinkedHashMap<String, RandomSource> out = new LinkedHashMap<>();
+        Set<RandomSource> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        namedModules().forEach((name, m) -> {
+            List<RandomSource> own = m.ownRandomSources();
+            for (int i = 0; i < own.size(); i++) {
+                if (seen.add(own.get(i))) {
+                    out.put((name.isEmpty() ? "" : name) + "#" + i, own.get(i));
+                }
+            }
+        });
+        return out;
     }
 
     /**

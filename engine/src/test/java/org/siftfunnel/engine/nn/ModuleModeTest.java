@@ -31,6 +31,24 @@ class ModuleModeTest {
     }
 
     @Test
+    void randomSourcesAreNamedByModuleOnceEachInTreeOrder() {
+        RandomSource shared = new RandomSource(4);
+        Dropout a = new Dropout(0.5f, 1);
+        Sequential net = new Sequential(new Sequential(a, new ReLU()), new Dropout(0.2f, shared), new Dropout(0.3f, shared));
+        var sources = net.namedRandomSources();
+        assertEquals(List.of("0.0#0", "1#0"), List.copyOf(sources.keySet()), "a source shared by two layers is listed once");
+        assertSame(shared, sources.get("1#0"));
+        // Dropout draws from its source in training mode, and only there.
+        long before = sources.get("0.0#0").position();
+        net.train().forward(NnTesting.uniform(5, -1f, 1f, 2, 8));
+        assertTrue(sources.get("0.0#0").position() > before);
+        long trained = sources.get("0.0#0").position();
+        net.eval().forward(NnTesting.uniform(5, -1f, 1f, 2, 8));
+        assertEquals(trained, sources.get("0.0#0").position());
+        assertTrue(new TinyNet(1).namedRandomSources().isEmpty());
+    }
+
+    @Test
     void zeroGradClearsEveryParameterGradient() {
         TinyNet net = new TinyNet(1);
         net.forward(NnTesting.uniform(3, -1f, 1f, 2, 1, 4, 4)).sum().backward();

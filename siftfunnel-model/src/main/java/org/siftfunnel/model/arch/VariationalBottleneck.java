@@ -1,6 +1,7 @@
 package org.siftfunnel.model.arch;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.siftfunnel.engine.nn.Init;
@@ -175,4 +176,10 @@ public final class VariationalBottleneck extends Module {
         Tensor w = parameter("weight");
         return dense ? "dense " + w.size(1) + " → 2×" + latent : "1×1 conv " + latent + " → 2×" + latent + " channels";
     }
+
+    @Override
+    protected List<RandomSource> ownRandomSources() {
+        return List.of(noise);
+    }
+
 }

@@ -11,17 +11,23 @@ import org.siftfunnel.engine.io.Json;
 import org.siftfunnel.engine.io.SafeTensors;
 import org.siftfunnel.engine.nn.Module;
 import org.siftfunnel.engine.optim.Optimizer;
+import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 
 /**
  * Checkpoint files of a run, in {@code RUN/checkpoints/}: for a checkpoint NAME,
  * {@code NAME.safetensors} (the model's state dict with PyTorch names, loadable by PyTorch or
  * {@code predict}), {@code NAME.optimizer.safetensors} (the optimiser's state, for resuming) and
- * {@code NAME.json} (metadata: architecture, settings, data, environment, epoch, accuracy).
+ * {@code NAME.json} (metadata: architecture, settings, data, environment, epoch, accuracy, and
+ * the positions of the model's random streams, so that a resumed run draws the dropout masks and
+ * sampled noise an uninterrupted one draws).
  * Every file is written to a temporary name and moved into place, the JSON last, so an
  * interrupted write never leaves a checkpoint that looks complete but is not.
  */
 public final class Checkpoints {
+    /** The metadata key of the model's random streams' positions (module#i → position). */
+    static final String RANDOM_STREAMS = "random_streams";
+
     private Checkpoints() {
     }
 
@@ -44,9 +50,13 @@ public final class Checkpoints {
         if (optimizer != null) {
             SafeTensors.writeTensors(d.resolve(name + ".optimizer.safetensors"), optimizer.state(), Map.of());
         }
+        Map<String, Object> doc = new LinkedHashMap<>(metadata);
+        Map<String, Object> streams = new LinkedHashMap<>();
+        model.namedRandomSources().forEach((k, v) -> streams.put(k, Long.toString(v.position())));
+        doc.put(RANDOM_STREAMS, streams);
         Path json = d.resolve(name + ".json");
         Path tmp = d.resolve(name + ".json.tmp");
-        Files.writeString(tmp, Json.writePretty(metadata) + "\n");
+        Files.writeString(tmp, Json.writePretty(doc) + "\n");
         Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -64,9 +74,17 @@ public final class Checkpoints {
         }
     }
 
-    public static void loadInto(Path run, String name, Module model, Optimizer optimizer) throws IOException {
+    /**
+     * Loads a checkpoint's model (and optimiser) state and puts the model's random streams
+     * (dropout, sampled noise) back where they were.
+     *
+     * @return whether the checkpoint recorded the streams; false for checkpoints written before
+     *         they did, after which a resumed run draws other dropout masks than an uninterrupted one
+     */
+    public static boolean loadInto(Path run, String name, Module model, Optimizer optimizer) throws IOException {
         Path d = dir(run);
         model.load(d.resolve(name + ".safetensors"));
+        boolean streams = restoreStreams(readMetadata(run, name), model, d.resolve(name + ".json"));
         if (optimizer != null) {
             Path opt = d.resolve(name + ".optimizer.safetensors");
             if (!Files.isRegularFile(opt)) {
@@ -76,5 +94,30 @@ public final class Checkpoints {
             SafeTensors.read(opt).tensors().forEach((k, v) -> state.put(k, v.toTensor(model.parameters().get(0).backend())));
             optimizer.loadState(state);
         }
+        return streams;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean restoreStreams(Map<String, Object> metadata, Module model, Path file) throws IOException {
+        Object saved = metadata == null ? null : metadata.get(RANDOM_STREAMS);
+        if (saved == null) {
+            return false;
+        }
+        if (!(saved instanceof Map<?, ?> positions)) {
+            throw new IOException(file + ": " + RANDOM_STREAMS + " must be an object");
+        }
+        Map<String, RandomSource> sources = model.namedRandomSources();
+        if (!sources.keySet().equals(positions.keySet())) {
+            throw new IOException(file + ": the checkpoint records the random streams " + positions.keySet() + " but "
+                    + model.getClass().getSimpleName() + " has " + sources.keySet());
+        }
+        for (Map.Entry<String, RandomSource> e : sources.entrySet()) {
+            try {
+                e.getValue().seek(Long.parseLong(String.valueOf(((Map<String, Object>) positions).get(e.getKey()))));
+            } catch (NumberFormatException ex) {
+                throw new IOException(file + ": bad position of random stream " + e.getKey() + ": " + ex.getMessage());
+            }
+        }
+        return true;
     }
 }

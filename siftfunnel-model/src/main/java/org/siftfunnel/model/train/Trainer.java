@@ -125,7 +125,10 @@ public final class Trainer {
             if (last == null) {
                 out.println("no checkpoint to resume in " + Checkpoints.dir(runDir) + "; starting from scratch");
             } else {
-                Checkpoints.loadInto(runDir, "last", model, optimizer);
+                if (!Checkpoints.loadInto(runDir, "last", model, optimizer) && !model.namedRandomSources().isEmpty()) {
+                    out.println("note: this checkpoint predates recorded random streams; the resumed epochs draw other dropout"
+                            + " masks than an uninterrupted run would (a valid run, but not the same numbers)");
+                }
                 firstEpoch = ((Number) last.get("epoch")).intValue() + 1;
                 best = ((Number) last.get("best_accuracy")).floatValue();
                 bestEpoch = ((Number) last.get("best_epoch")).intValue();

@@ -98,6 +98,26 @@ class TrainerTest {
     }
 
     @Test
+    void aResumedRunEndsWithTheWeightsOfARunThatNeverStopped(@TempDir Path dir) throws Exception {
+        // A constant rate, so that a first part trained with epochs = 1 and resumed with epochs = 2
+        // sees the same rates as the straight two-epoch run. MID samples its bottleneck while it
+        // trains: the resumed run must draw what the straight one drew in epoch 2.
+        for (String defense : new String[] {"none", "mid"}) {
+            TrainSettings two = tiny(defense).set("lr-schedule", "constant").set("warmup-epochs", "0").set("epochs", "2");
+            Trainer.Result straight = train(two, dir.resolve(defense + "-straight"), false);
+            Path parts = dir.resolve(defense + "-parts");
+            train(tiny(defense).set("lr-schedule", "constant").set("warmup-epochs", "0"), parts, false);
+            Trainer.Result resumed = train(two, parts, true);
+            assertEquals(metricsWithoutTimes(dir.resolve(defense + "-straight")), metricsWithoutTimes(parts), defense);
+            Map<String, Tensor> wa = straight.model().stateDict();
+            Map<String, Tensor> wb = resumed.model().stateDict();
+            for (String k : wa.keySet()) {
+                assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), defense + " " + k);
+            }
+        }
+    }
+
+    @Test
     void stopRequestWritesAnInterruptedCheckpoint(@TempDir Path dir) throws Exception {
         Backend be = Backends.getDefault();
         Trainer t = new Trainer(tiny("none"), data, be, dir, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
