@@ -160,6 +160,27 @@ public abstract class Module {
         return out;
     }
 
+    /** The positions of {@link #namedRandomSources()}, by the same names (for checkpoints and snapshots). */
+    public final LinkedHashMap<String, Long> randomPositions() {
+        LinkedHashMap<String, Long> out = new LinkedHashMap<>();
+        namedRandomSources().forEach((k, v) -> out.put(k, v.position()));
+        return out;
+    }
+
+    /**
+     * Puts every random source back at the position {@link #randomPositions()} gave.
+     *
+     * @throws IllegalArgumentException when the names are not exactly this module's sources
+     */
+    public final void seekRandomSources(Map<String, Long> positions) {
+        LinkedHashMap<String, RandomSource> sources = namedRandomSources();
+        if (!sources.keySet().equals(positions.keySet())) {
+            throw new IllegalArgumentException("the saved random streams " + positions.keySet() + " are not those of "
+                    + getClass().getSimpleName() + ", which has " + sources.keySet());
+        }
+        sources.forEach((k, v) -> v.seek(positions.get(k)));
+    }
+
     /**
      * Every parameter with its dotted name, in state-dict order. The tensors are the live leaves
      * (an optimiser reads their gradients); a tensor shared by two modules appears once, under

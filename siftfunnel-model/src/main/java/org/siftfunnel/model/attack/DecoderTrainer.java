@@ -46,6 +46,7 @@ public final class DecoderTrainer {
     private static final String OPTIMIZER = "optimizer.";
     private static final String BEST = "best.";
     private static final String PLATEAU = "plateau.";
+    static final String STREAM = "stream.";
 
     private DecoderTrainer() {
     }
@@ -175,9 +176,9 @@ public final class DecoderTrainer {
 
     /**
      * Everything the training loop needs to go on after {@code epoch} exactly as if it had not
-     * stopped: the decoder's state (buffers included), the optimiser's and the plateau
-     * schedule's, the selector's choice so far and the curve. Batch orders are a function of
-     * the epoch and the defense's random streams are the store's to put back.
+     * stopped: the decoder's state (buffers included) and random streams, the optimiser's and
+     * the plateau schedule's state, the selector's choice so far and the curve. Batch orders are
+     * a function of the epoch and the defense's random streams are the store's to put back.
      */
     private static Snapshots.Snapshot snapshot(int epoch, int epochs, Module decoder, Adam optimizer, ReduceLROnPlateau plateau,
                                                      CheckpointSelector selector, List<EpochRecord> curve) {
@@ -200,6 +201,7 @@ public final class DecoderTrainer {
             c.append(c.isEmpty() ? "" : ";").append(r.trainMse()).append(',').append(r.selectionMse()).append(',').append(r.lr());
         }
         values.put("curve", c.toString());
+        decoder.randomPositions().forEach((k, v) -> values.put(STREAM + k, Long.toString(v)));
         return new Snapshots.Snapshot(tensors, values);
     }
 
@@ -230,6 +232,7 @@ public final class DecoderTrainer {
             });
             plateau.loadState(state);
         }
+        decoder.seekRandomSources(positions(snap));
         String[] rows = snap.value("curve").split(";");
         if (rows.length != epoch) {
             throw new IllegalStateException("decoder snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
@@ -239,6 +242,17 @@ public final class DecoderTrainer {
             curve.add(new EpochRecord(i + 1, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
         }
         return epoch;
+    }
+
+    /** The module random-stream positions a snapshot saved ({@code stream.NAME}). */
+    static Map<String, Long> positions(Snapshots.Snapshot snap) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        snap.values().forEach((k, v) -> {
+            if (k.startsWith(STREAM)) {
+                out.put(k.substring(STREAM.length()), Long.parseLong(v));
+            }
+        });
+        return out;
     }
 
     /** Per-element MSE of the decoder (eval mode, no gradient) on the loader's images as the attacker observes their features. */

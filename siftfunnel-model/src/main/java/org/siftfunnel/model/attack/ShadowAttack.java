@@ -9,8 +9,10 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import org.siftfunnel.engine.autograd.GradMode;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.loss.Losses;
 import org.siftfunnel.engine.nn.Module;
+import org.siftfunnel.engine.nn.StateDicts;
 import org.siftfunnel.engine.optim.Adam;
 import org.siftfunnel.engine.optim.StepLR;
 import org.siftfunnel.engine.random.RandomSource;
@@ -32,6 +34,12 @@ import org.siftfunnel.model.data.Normalization;
  * throughout.
  */
 public final class ShadowAttack implements Attack {
+    /** The name of the shadow edge training's snapshot in {@link AttackContext#snapshots()}, and its key prefixes. */
+    static final String SNAPSHOT = "shadow-edge";
+    private static final String SHADOW = "shadow.";
+    private static final String OPTIMIZER = "optimizer.";
+    private static final String SCHEDULE = "schedule.";
+
     private static final long INIT_SALT = 0x736861646F77L;
     private static final long DATA_SALT = 0x7368646174L;
     private static final long INVERSION_SALT = 0x7368696E76L;
@@ -125,8 +133,9 @@ public final class ShadowAttack implements Attack {
         BatchLoader loader = ctx.loader(ctx.auxiliary(), settings.batchSize(), true, DATA_SALT);
         List<Map<String, Object>> curve = new ArrayList<>();
         int steps = loader.batchesPerEpoch();
+        int first = 1 + resume(ctx.snapshots().load(SNAPSHOT), shadow, optimizer, schedule, curve);
         try (FrozenModule frozenCloud = FrozenModule.freeze(cloud)) {
-            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            for (int epoch = first; epoch <= settings.epochs(); epoch++) {
                 String stage = String.format(Locale.ROOT, "shadow: epoch %d/%d", epoch, settings.epochs());
                 double lr = optimizer.lr();
                 shadow.train();
@@ -157,9 +166,71 @@ public final class ShadowAttack implements Attack {
                 row.put("lr", lr);
                 curve.add(row);
                 schedule.step();
+                if (epoch < settings.epochs() && ctx.snapshots().due()) {
+                    ctx.snapshots().save(SNAPSHOT, snapshot(epoch, shadow, optimizer, schedule, curve));
+                }
             }
         }
         return curve;
+    }
+
+    /**
+     * The shadow edge's training after {@code epoch}: its state (buffers included) and random
+     * streams, the optimiser's and the schedule's state and the curve. Batch orders are a
+     * function of the epoch; the cloud is frozen.
+     */
+    private Snapshots.Snapshot snapshot(int epoch, Module shadow, Adam optimizer, StepLR schedule, List<Map<String, Object>> curve) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        shadow.stateDict().forEach((k, v) -> tensors.put(SHADOW + k, v));
+        optimizer.state().forEach((k, v) -> tensors.put(OPTIMIZER + k, v));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("epoch", Integer.toString(epoch));
+        values.put("resume_point", "epoch " + epoch + "/" + settings.epochs());
+        schedule.state().forEach((k, v) -> values.put(SCHEDULE + k, Double.toString(v)));
+        shadow.randomPositions().forEach((k, v) -> values.put(DecoderTrainer.STREAM + k, Long.toString(v)));
+        StringBuilder c = new StringBuilder();
+        for (Map<String, Object> row : curve) {
+            c.append(c.isEmpty() ? "" : ";").append(row.get("cross_entropy")).append(',').append(row.get("accuracy")).append(',')
+                    .append(row.get("lr"));
+        }
+        values.put("curve", c.toString());
+        return new Snapshots.Snapshot(tensors, values);
+    }
+
+    /** Puts a snapshot back (see {@link #snapshot}); returns the last epoch it completed, 0 without one. */
+    private int resume(Snapshots.Snapshot snap, Module shadow, Adam optimizer, StepLR schedule, List<Map<String, Object>> curve) {
+        if (snap == null) {
+            return 0;
+        }
+        int epoch = Integer.parseInt(snap.value("epoch"));
+        if (epoch < 1 || epoch >= settings.epochs()) {
+            throw new IllegalStateException("shadow snapshot after epoch " + epoch + " does not fit a training of " + settings.epochs()
+                    + " epochs");
+        }
+        shadow.loadStateDict(StateDicts.select(snap.tensors(), SHADOW), true);
+        optimizer.loadState(StateDicts.select(snap.tensors(), OPTIMIZER));
+        Map<String, Double> state = new LinkedHashMap<>();
+        snap.values().forEach((k, v) -> {
+            if (k.startsWith(SCHEDULE)) {
+                state.put(k.substring(SCHEDULE.length()), Double.parseDouble(v));
+            }
+        });
+        schedule.loadState(state);
+        shadow.seekRandomSources(DecoderTrainer.positions(snap));
+        String[] rows = snap.value("curve").split(";");
+        if (rows.length != epoch) {
+            throw new IllegalStateException("shadow snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            String[] f = rows[i].split(",");
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", i + 1);
+            row.put("cross_entropy", Double.parseDouble(f[0]));
+            row.put("accuracy", Double.parseDouble(f[1]));
+            row.put("lr", Double.parseDouble(f[2]));
+            curve.add(row);
+        }
+        return epoch;
     }
 
     private static long countCorrect(Tensor logProbs, Tensor labels) {

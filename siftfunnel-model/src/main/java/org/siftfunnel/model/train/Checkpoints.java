@@ -11,7 +11,6 @@ import org.siftfunnel.engine.io.Json;
 import org.siftfunnel.engine.io.SafeTensors;
 import org.siftfunnel.engine.nn.Module;
 import org.siftfunnel.engine.optim.Optimizer;
-import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 
 /**
@@ -52,7 +51,7 @@ public final class Checkpoints {
         }
         Map<String, Object> doc = new LinkedHashMap<>(metadata);
         Map<String, Object> streams = new LinkedHashMap<>();
-        model.namedRandomSources().forEach((k, v) -> streams.put(k, Long.toString(v.position())));
+        model.randomPositions().forEach((k, v) -> streams.put(k, Long.toString(v)));
         doc.put(RANDOM_STREAMS, streams);
         Path json = d.resolve(name + ".json");
         Path tmp = d.resolve(name + ".json.tmp");
@@ -97,26 +96,20 @@ public final class Checkpoints {
         return streams;
     }
 
-    @SuppressWarnings("unchecked")
     private static boolean restoreStreams(Map<String, Object> metadata, Module model, Path file) throws IOException {
         Object saved = metadata == null ? null : metadata.get(RANDOM_STREAMS);
         if (saved == null) {
             return false;
         }
-        if (!(saved instanceof Map<?, ?> positions)) {
+        if (!(saved instanceof Map<?, ?> recorded)) {
             throw new IOException(file + ": " + RANDOM_STREAMS + " must be an object");
         }
-        Map<String, RandomSource> sources = model.namedRandomSources();
-        if (!sources.keySet().equals(positions.keySet())) {
-            throw new IOException(file + ": the checkpoint records the random streams " + positions.keySet() + " but "
-                    + model.getClass().getSimpleName() + " has " + sources.keySet());
-        }
-        for (Map.Entry<String, RandomSource> e : sources.entrySet()) {
-            try {
-                e.getValue().seek(Long.parseLong(String.valueOf(((Map<String, Object>) positions).get(e.getKey()))));
-            } catch (NumberFormatException ex) {
-                throw new IOException(file + ": bad position of random stream " + e.getKey() + ": " + ex.getMessage());
-            }
+        Map<String, Long> positions = new LinkedHashMap<>();
+        try {
+            recorded.forEach((k, v) -> positions.put(String.valueOf(k), Long.parseLong(String.valueOf(v))));
+            model.seekRandomSources(positions);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
         return true;
     }

@@ -3,10 +3,12 @@ package org.siftfunnel.model.attack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.backend.Backends;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.nn.Conv2d;
 import org.siftfunnel.engine.nn.Flatten;
 import org.siftfunnel.engine.nn.Linear;
@@ -98,4 +100,67 @@ final class AttackFixtures {
             }
         }
     }
+
+    /** Thrown by {@link MemorySnapshots} where a killed process would have ended. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped after a snapshot");
+        }
+    }
+
+    /**
+     * Keeps the last snapshot of one name in memory, with the position of one outside stream (a
+     * defense's noise; null if none), as the evaluation's store does; every epoch is due unless
+     * {@code stopAfter} is {@link Integer#MAX_VALUE}; throws {@link Stopped} after {@code stopAfter} saves.
+     */
+    static final class MemorySnapshots implements Snapshots {
+        private final String name;
+        private RandomSource stream;
+        private final int stopAfter;
+        Snapshots.Snapshot saved;
+        long position;
+        int saves;
+        int loads;
+
+        MemorySnapshots(String name, RandomSource stream, int stopAfter) {
+            this.name = name;
+            this.stream = stream;
+            this.stopAfter = stopAfter;
+        }
+
+        /** The outside stream of the next attempt (a fresh one, as in a new process). */
+        void resumeWith(RandomSource s) {
+            stream = s;
+        }
+
+        @Override
+        public boolean due() {
+            return stopAfter != Integer.MAX_VALUE;
+        }
+
+        @Override
+        public void save(String n, Snapshots.Snapshot snapshot) {
+            org.junit.jupiter.api.Assertions.assertEquals(name, n);
+            Map<String, Tensor> copies = new java.util.LinkedHashMap<>();
+            snapshot.tensors().forEach((k, v) -> copies.put(k, v.copy()));
+            saved = new Snapshots.Snapshot(copies, snapshot.values());
+            position = stream == null ? 0 : stream.position();
+            if (++saves == stopAfter) {
+                throw new Stopped();
+            }
+        }
+
+        @Override
+        public Snapshots.Snapshot load(String n) {
+            if (saved == null) {
+                return null;
+            }
+            loads++;
+            if (stream != null) {
+                stream.seek(position);
+            }
+            return saved;
+        }
+    }
+
 }

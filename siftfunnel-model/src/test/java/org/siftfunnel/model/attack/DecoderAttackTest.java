@@ -13,7 +13,6 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.siftfunnel.engine.io.Json;
-import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.arch.ArchConfig;
@@ -170,16 +169,16 @@ class DecoderAttackTest {
         DecoderAttack attack = new DecoderAttack("adaptive-blackbox", DecoderAttack.Design.ADAPTIVE, s, 8);
 
         RandomSource straightNoise = new RandomSource(11);
-        MemorySnapshots never = new MemorySnapshots(straightNoise, Integer.MAX_VALUE);
+        AttackFixtures.MemorySnapshots never = new AttackFixtures.MemorySnapshots(DecoderTrainer.SNAPSHOT, straightNoise, Integer.MAX_VALUE);
         AttackContext straightContext = AttackFixtures.context(victim, aux, privateTrain, noise(straightNoise), 7).withSnapshots(never);
         PreparedAttack straight = attack.prepare(straightContext);
         assertEquals(0, never.saves, "a store that is never due saves nothing");
         AttackResult straightResult = VictimReconstruction.run(attack.name(), straight, straightContext, test, 5);
 
         RandomSource firstNoise = new RandomSource(11);
-        MemorySnapshots store = new MemorySnapshots(firstNoise, stopAfter);
+        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(DecoderTrainer.SNAPSHOT, firstNoise, stopAfter);
         AttackContext first = AttackFixtures.context(victim, aux, privateTrain, noise(firstNoise), 7).withSnapshots(store);
-        assertThrows(Stopped.class, () -> attack.prepare(first));
+        assertThrows(AttackFixtures.Stopped.class, () -> attack.prepare(first));
         assertEquals("epoch " + stopAfter + "/" + epochs, store.saved.values().get("resume_point"));
 
         // A second attempt as in a fresh process: a new copy of the victim and a new stream at its
@@ -196,59 +195,6 @@ class DecoderAttackTest {
         assertArrayEquals(straightResult.reconstructions().toArray(), resumedResult.reconstructions().toArray(),
                 "the reconstructions after the training, drawing on from the same stream position");
         return curve(straight);
-    }
-
-    /** Thrown by {@link MemorySnapshots} where a killed process would have ended. */
-    private static final class Stopped extends RuntimeException {
-        Stopped() {
-            super("stopped after a snapshot");
-        }
-    }
-
-    /** Keeps the last snapshot in memory with one noise stream's position; throws {@link Stopped} after {@code stopAfter} saves. */
-    private static final class MemorySnapshots implements Snapshots {
-        private RandomSource stream;
-        private final int stopAfter;
-        Snapshots.Snapshot saved;
-        long position;
-        int saves;
-        int loads;
-
-        MemorySnapshots(RandomSource stream, int stopAfter) {
-            this.stream = stream;
-            this.stopAfter = stopAfter;
-        }
-
-        void resumeWith(RandomSource s) {
-            stream = s;
-        }
-
-        @Override
-        public boolean due() {
-            return stopAfter != Integer.MAX_VALUE;
-        }
-
-        @Override
-        public void save(String name, Snapshots.Snapshot snapshot) {
-            assertEquals(DecoderTrainer.SNAPSHOT, name);
-            Map<String, Tensor> copies = new java.util.LinkedHashMap<>();
-            snapshot.tensors().forEach((k, v) -> copies.put(k, v.copy()));
-            saved = new Snapshots.Snapshot(copies, snapshot.values());
-            position = stream.position();
-            if (++saves == stopAfter) {
-                throw new Stopped();
-            }
-        }
-
-        @Override
-        public Snapshots.Snapshot load(String name) {
-            if (saved == null) {
-                return null;
-            }
-            loads++;
-            stream.seek(position);
-            return saved;
-        }
     }
 
     /** Gaussian noise (σ 0.5) drawn from {@code rng}, as the evaluation's noise defense draws from its stage's stream. */

@@ -72,6 +72,38 @@ class ShadowAttackTest {
     }
 
     @Test
+    void aStoppedShadowTrainingGoesOnFromItsSnapshotWithExactlyTheSameNumbers() {
+        // MID at the split: the shadow edge ends with the bottleneck, which samples its noise while
+        // it trains, so the snapshot must also put the shadow's own random stream back. The
+        // schedule halves the rate every 2 epochs.
+        TrainSettings s = TrainSettings.forProfile("demo");
+        s.set("defense", "mid");
+        s.set("image-size", "16");
+        SplitModel victim = Trainer.buildModel(s, 1, 10).eval();
+        Dataset aux = AttackFixtures.sample(AttackFixtures.bundled().auxiliary(), 64, 52);
+        ShadowSettings settings = new ShadowSettings(4, 1e-2f, 16, 2, InversionSettings.he());
+        ShadowAttack attack = new ShadowAttack(settings, ShadowAttack::sameArchitecture);
+
+        Module straight = ShadowAttack.sameArchitecture(victim, new RandomSource(5));
+        assertTrue(!straight.namedRandomSources().isEmpty(), "MID's shadow edge draws noise while it trains");
+        List<Map<String, Object>> curve = attack.trainShadow(straight, victim.cloud(), AttackFixtures.context(victim, aux, null, null, 53));
+
+        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(ShadowAttack.SNAPSHOT, null, 2);
+        Module first = ShadowAttack.sameArchitecture(victim, new RandomSource(5));
+        assertThrows(AttackFixtures.Stopped.class,
+                () -> attack.trainShadow(first, victim.cloud(), AttackFixtures.context(victim, aux, null, null, 53).withSnapshots(store)));
+        assertEquals("epoch 2/4", store.saved.values().get("resume_point"));
+        Module second = ShadowAttack.sameArchitecture(victim, new RandomSource(5));
+        List<Map<String, Object>> resumed = attack.trainShadow(second, victim.cloud(),
+                AttackFixtures.context(victim, aux, null, null, 53).withSnapshots(store));
+        assertEquals(1, store.loads);
+        assertEquals(curve, resumed, "every epoch's cross-entropy, accuracy and rate, bit for bit");
+        assertTrue(curve.stream().map(r -> r.get("lr")).distinct().count() > 1, "the schedule changed the rate: " + curve);
+        straight.stateDict().forEach((k, v) -> assertArrayEquals(v.toArray(), second.stateDict().get(k).toArray(), k));
+        assertEquals(straight.randomPositions(), second.randomPositions());
+    }
+
+    @Test
     void defaultShadowEdgeHasTheVictimsArchitecture() {
         // Every defense's own model, as training builds it (MID at the split ends the edge with its bottleneck).
         for (String defense : Defenses.NAMES) {

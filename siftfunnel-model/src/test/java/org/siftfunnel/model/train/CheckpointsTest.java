@@ -48,6 +48,6 @@ class CheckpointsTest {
         meta.put(Checkpoints.RANDOM_STREAMS, Map.of("2#0", "5"));
         Files.writeString(Checkpoints.dir(run).resolve("last.json"), Json.writePretty(meta));
         IOException e = assertThrows(IOException.class, () -> Checkpoints.loadInto(run, "last", net(4), null));
-        assertTrue(e.getMessage().contains("records the random streams [2#0] but Sequential has [1#0]"), e.getMessage());
+        assertTrue(e.getMessage().contains("the saved random streams [2#0] are not those of Sequential, which has [1#0]"), e.getMessage());
     }
 }
