@@ -63,13 +63,7 @@ final class MineSnapshot {
         optimizer.loadState(StateDicts.select(snap.tensors(), OPTIMIZER));
         shuffles.seek(Long.parseLong(snap.value("shuffles")));
         if (scheduler != null) {
-            Map<String, Double> state = new LinkedHashMap<>();
-            snap.values().forEach((k, v) -> {
-                if (k.startsWith(SCHEDULER)) {
-                    state.put(k.substring(SCHEDULER.length()), Double.parseDouble(v));
-                }
-            });
-            scheduler.loadState(state);
+            scheduler.loadState(snap.doubles(SCHEDULER));
         }
         history.addAll(MineResult.decodeHistory(snap.value("history")));
         if (history.size() != epoch) {

@@ -37,6 +37,28 @@ public interface Snapshots {
             return v;
         }
 
+        /** The values whose keys start with {@code prefix}, prefix removed, parsed as doubles (a scheduler's state). */
+        public Map<String, Double> doubles(String prefix) {
+            Map<String, Double> out = new java.util.LinkedHashMap<>();
+            new java.util.TreeMap<>(values).forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), Double.parseDouble(v));
+                }
+            });
+            return out;
+        }
+
+        /** The values whose keys start with {@code prefix}, prefix removed, parsed as longs (stream positions). */
+        public Map<String, Long> longs(String prefix) {
+            Map<String, Long> out = new java.util.LinkedHashMap<>();
+            new java.util.TreeMap<>(values).forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), Long.parseLong(v));
+                }
+            });
+            return out;
+        }
+
         /** A saved tensor, or an error naming it when the snapshot lacks it. */
         public Tensor tensor(String key) {
             Tensor t = tensors.get(key);

@@ -224,15 +224,9 @@ public final class DecoderTrainer {
         selector.resume(Integer.parseInt(snap.value("best_epoch")), Double.parseDouble(snap.value("best_score")),
                 best.isEmpty() ? null : best);
         if (plateau != null) {
-            Map<String, Double> state = new LinkedHashMap<>();
-            snap.values().forEach((k, v) -> {
-                if (k.startsWith(PLATEAU)) {
-                    state.put(k.substring(PLATEAU.length()), Double.parseDouble(v));
-                }
-            });
-            plateau.loadState(state);
+            plateau.loadState(snap.doubles(PLATEAU));
         }
-        decoder.seekRandomSources(positions(snap));
+        decoder.seekRandomSources(snap.longs(STREAM));
         String[] rows = snap.value("curve").split(";");
         if (rows.length != epoch) {
             throw new IllegalStateException("decoder snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
@@ -242,17 +236,6 @@ public final class DecoderTrainer {
             curve.add(new EpochRecord(i + 1, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
         }
         return epoch;
-    }
-
-    /** The module random-stream positions a snapshot saved ({@code stream.NAME}). */
-    static Map<String, Long> positions(Snapshots.Snapshot snap) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        snap.values().forEach((k, v) -> {
-            if (k.startsWith(STREAM)) {
-                out.put(k.substring(STREAM.length()), Long.parseLong(v));
-            }
-        });
-        return out;
     }
 
     /** Per-element MSE of the decoder (eval mode, no gradient) on the loader's images as the attacker observes their features. */

@@ -209,14 +209,8 @@ public final class ShadowAttack implements Attack {
         }
         shadow.loadStateDict(StateDicts.select(snap.tensors(), SHADOW), true);
         optimizer.loadState(StateDicts.select(snap.tensors(), OPTIMIZER));
-        Map<String, Double> state = new LinkedHashMap<>();
-        snap.values().forEach((k, v) -> {
-            if (k.startsWith(SCHEDULE)) {
-                state.put(k.substring(SCHEDULE.length()), Double.parseDouble(v));
-            }
-        });
-        schedule.loadState(state);
-        shadow.seekRandomSources(DecoderTrainer.positions(snap));
+        schedule.loadState(snap.doubles(SCHEDULE));
+        shadow.seekRandomSources(snap.longs(DecoderTrainer.STREAM));
         String[] rows = snap.value("curve").split(";");
         if (rows.length != epoch) {
             throw new IllegalStateException("shadow snapshot after epoch " + epoch + " holds " + rows.length + " curve records");

@@ -214,6 +214,18 @@ class EvaluationTest {
         }
     }
 
+    /** Runs the evaluation in {@code dir} and ends it, as a killed process, right after the {@code n}-th snapshot saved. */
+    private static void runKilledAfterSnapshots(Path dir, EvaluationSettings settings, int n) {
+        Evaluation killed = evaluation(dir, settings);
+        int[] saves = {0};
+        killed.afterSnapshot(() -> {
+            if (++saves[0] == n) {
+                throw new Killed();
+            }
+        });
+        assertThrows(Killed.class, killed::run);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void stagesStoppedPartWayGoOnFromTheirSnapshots(@TempDir Path dir) throws IOException {
@@ -230,14 +242,7 @@ class EvaluationTest {
         // The noise defense's decoder (a random perturbation on every batch) is stopped after
         // its second epoch's snapshot, as if the process had been killed there.
         Files.delete(stage);
-        Evaluation killed = evaluation(dir, settings);
-        int[] saves = {0};
-        killed.afterSnapshot(() -> {
-            if (++saves[0] == 2) {
-                throw new Killed();
-            }
-        });
-        assertThrows(Killed.class, killed::run);
+        runKilledAfterSnapshots(dir, settings, 2);
         assertTrue(Files.isRegularFile(snapshot), "the snapshot outlives the process");
         assertFalse(Files.exists(stage));
 
@@ -258,14 +263,7 @@ class EvaluationTest {
         // corrected one is stopped after its first epoch's snapshot (the 4th save).
         Path mine = dir.resolve("state/seed1/noise/mine.json");
         Files.delete(mine);
-        Evaluation killedInMine = evaluation(dir, settings);
-        int[] mineSaves = {0};
-        killedInMine.afterSnapshot(() -> {
-            if (++mineSaves[0] == 4) {
-                throw new Killed();
-            }
-        });
-        assertThrows(Killed.class, killedInMine::run);
+        runKilledAfterSnapshots(dir, settings, 4);
         assertTrue(Files.isRegularFile(dir.resolve("state/seed1/noise/mine.snapshot-mine-paper-result.safetensors")));
         assertTrue(Files.isRegularFile(dir.resolve("state/seed1/noise/mine.snapshot-mine-corrected.safetensors")));
         ByteArrayOutputStream mineLog = new ByteArrayOutputStream();
