@@ -39,21 +39,19 @@ public interface Snapshots {
 
         /** The values whose keys start with {@code prefix}, prefix removed, parsed as doubles (a scheduler's state). */
         public Map<String, Double> doubles(String prefix) {
-            Map<String, Double> out = new java.util.LinkedHashMap<>();
-            new java.util.TreeMap<>(values).forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    out.put(k.substring(prefix.length()), Double.parseDouble(v));
-                }
-            });
-            return out;
+            return parsed(prefix, Double::parseDouble);
         }
 
         /** The values whose keys start with {@code prefix}, prefix removed, parsed as longs (stream positions). */
         public Map<String, Long> longs(String prefix) {
-            Map<String, Long> out = new java.util.LinkedHashMap<>();
+            return parsed(prefix, Long::parseLong);
+        }
+
+        private <T> Map<String, T> parsed(String prefix, java.util.function.Function<String, T> parse) {
+            Map<String, T> out = new java.util.LinkedHashMap<>();
             new java.util.TreeMap<>(values).forEach((k, v) -> {
                 if (k.startsWith(prefix)) {
-                    out.put(k.substring(prefix.length()), Long.parseLong(v));
+                    out.put(k.substring(prefix.length()), parse.apply(v));
                 }
             });
             return out;
