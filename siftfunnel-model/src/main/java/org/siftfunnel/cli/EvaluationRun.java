@@ -152,12 +152,13 @@ final class EvaluationRun {
         }
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            boolean training = evaluation.isTraining();
+            boolean saving = evaluation.isSavingOnStop();
             evaluation.requestStop();
             try {
-                // A training run needs a moment to write its checkpoint; every other stage's state
-                // is written atomically, so exiting mid-stage only loses that stage.
-                finished.await(training ? 120 : 2, TimeUnit.SECONDS);
+                // A training run writes its checkpoint after its batch, a decoder, shadow edge or
+                // MINE stage a snapshot after its epoch; every other stage's state is written
+                // atomically, so exiting mid-stage only loses that stage.
+                finished.await(saving ? 120 : 2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -130,6 +130,8 @@ public final class Evaluation {
     /** Runs after every stage snapshot is saved (tests end a run there, as a killed process would). */
     private Runnable afterSnapshot = () -> { };
     private volatile Trainer activeTrainer;
+    /** The snapshots of the stage running now, if any. */
+    private volatile StageSnapshots activeSnapshots;
     private final Map<String, Double> computeSeconds = new LinkedHashMap<>();
     private final Preprocessing prep;
     private final Dataset train;
@@ -181,7 +183,11 @@ public final class Evaluation {
         this.afterSnapshot = Objects.requireNonNull(hook, "hook");
     }
 
-    /** Asks the evaluation to stop: a training run stops after its batch and checkpoints; otherwise after the current stage. */
+    /**
+     * Asks the evaluation to stop: a training run stops after its batch and checkpoints; a stage
+     * that keeps snapshots saves one at its next epoch's end and stops; any other stage stops
+     * the run when it is done (or the process exits and it is redone).
+     */
     public void requestStop() {
         stop.set(true);
         Trainer t = activeTrainer;
@@ -193,6 +199,15 @@ public final class Evaluation {
     /** Whether a model is being trained right now (a stop then waits for its checkpoint). */
     public boolean isTraining() {
         return activeTrainer != null;
+    }
+
+    /**
+     * Whether a stop should wait for the running work to save its state: a training (its
+     * checkpoint) or a stage that keeps snapshots (the snapshot at its next epoch's end).
+     */
+    public boolean isSavingOnStop() {
+        StageSnapshots s = activeSnapshots;
+        return isTraining() || (s != null && s.inUse());
     }
 
     /** The stage store (for tests that count executions). */
@@ -424,7 +439,14 @@ public final class Evaluation {
             StageSnapshots snapshots = new StageSnapshots(store.file(seed, e.name(), stage), inputs, store.build(), backend,
                     eval.snapshotSeconds, out, "seed " + seed + " · " + e.name() + " · " + stage);
             snapshots.afterSave(afterSnapshot);
-            Map<String, Object> result = body.run(snapshots);
+            snapshots.stopWhen(stop::get);
+            activeSnapshots = snapshots;
+            Map<String, Object> result;
+            try {
+                result = body.run(snapshots);
+            } finally {
+                activeSnapshots = null;
+            }
             doc = store.save(seed, e.name(), stage, inputs, snapshots.seconds(), snapshots.resumedSeconds(), result);
             snapshots.clear();
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import org.siftfunnel.engine.backend.Backend;
@@ -51,6 +52,9 @@ final class StageSnapshots implements Snapshots {
     private double resumedSeconds;
     private int saves;
     private Runnable afterSave = () -> { };
+    /** Whether the evaluation was asked to stop: then a snapshot is due at once, and the stage ends after saving it. */
+    private BooleanSupplier stopRequested = () -> false;
+    private volatile boolean offered;
 
     /**
      * @param stageFile       the stage's file in the {@link StageStore} (the snapshots are named after it)
@@ -90,6 +94,20 @@ final class StageSnapshots implements Snapshots {
         streams.add(Objects.requireNonNull(stream, "stream"));
     }
 
+    /**
+     * Ties the store to the evaluation's stop request: once it is set, {@link #due()} is true at
+     * the next epoch's end and {@link #save} ends the stage ({@link Evaluation.Interrupted}) right
+     * after writing the snapshot, so Ctrl-C loses at most the epoch in progress.
+     */
+    void stopWhen(BooleanSupplier requested) {
+        this.stopRequested = Objects.requireNonNull(requested, "requested");
+    }
+
+    /** Whether the running computation has offered to save (it keeps snapshots, so a stop should wait for one). */
+    boolean inUse() {
+        return offered;
+    }
+
     /** Runs {@code hook} after every save (tests stop a stage there, as a killed process would). */
     void afterSave(Runnable hook) {
         this.afterSave = Objects.requireNonNull(hook, "hook");
@@ -103,7 +121,8 @@ final class StageSnapshots implements Snapshots {
 
     @Override
     public boolean due() {
-        return (clock.getAsLong() - lastSave) / 1e9 >= intervalSeconds;
+        offered = true;
+        return stopRequested.getAsBoolean() || (clock.getAsLong() - lastSave) / 1e9 >= intervalSeconds;
     }
 
     @Override
@@ -126,6 +145,11 @@ final class StageSnapshots implements Snapshots {
         lastSave = clock.getAsLong();
         saves++;
         afterSave.run();
+        if (stopRequested.getAsBoolean()) {
+            out.printf(Locale.ROOT, "%n%s: saved a snapshot of %s%s to resume from%n", label, name,
+                    snapshot.values().containsKey("resume_point") ? " after " + snapshot.values().get("resume_point") : "");
+            throw new Evaluation.Interrupted();
+        }
     }
 
     @Override

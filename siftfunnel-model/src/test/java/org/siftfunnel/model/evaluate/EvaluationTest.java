@@ -259,6 +259,19 @@ class EvaluationTest {
         double before = ((Number) doc.get("resumed_after_s")).doubleValue();
         assertTrue(before > 0 && before < ((Number) doc.get("seconds")).doubleValue(), doc.toString());
 
+        // Ctrl-C during the decoder's training: the stage saves a snapshot at its epoch's end and
+        // the run stops (here the stop comes with the first snapshot, after epoch 1).
+        Files.delete(stage);
+        Evaluation stopped = evaluation(dir, settings);
+        stopped.afterSnapshot(stopped::requestStop);
+        assertThrows(Evaluation.Interrupted.class, stopped::run);
+        assertTrue(Files.isRegularFile(snapshot));
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        new Evaluation(tinyTraining(), settings, data, BACKEND, dir, new PrintStream(again, true, StandardCharsets.UTF_8)).run();
+        assertTrue(again.toString(StandardCharsets.UTF_8).contains("resuming decoder from its snapshot after epoch 1/3"),
+                again.toString(StandardCharsets.UTF_8));
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(dir))));
+
         // MINE: the paper estimator saves after epochs 1 and 2, then its finished estimate; the
         // corrected one is stopped after its first epoch's snapshot (the 4th save).
         Path mine = dir.resolve("state/seed1/noise/mine.json");

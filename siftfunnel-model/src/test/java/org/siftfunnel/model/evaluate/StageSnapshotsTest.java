@@ -108,6 +108,22 @@ class StageSnapshotsTest {
     }
 
     @Test
+    void aStopRequestMakesASnapshotDueAtOnceAndEndsTheStageAfterSavingIt(@TempDir Path dir) throws IOException {
+        StageSnapshots s = store(dir, INPUTS, "abc123", 3600);
+        boolean[] stop = {false};
+        s.stopWhen(() -> stop[0]);
+        assertFalse(s.inUse());
+        assertFalse(s.due());
+        assertTrue(s.inUse(), "the computation asked: it keeps snapshots");
+        stop[0] = true;
+        assertTrue(s.due(), "a stop does not wait for the interval");
+        assertThrows(Evaluation.Interrupted.class, () -> s.save("decoder", sample()));
+        assertTrue(Files.isRegularFile(s.file("decoder")), "written before the stage ends");
+        assertTrue(printed().contains("seed 1 · noise · attack:blackbox: saved a snapshot of decoder after epoch 4/10 to resume from"),
+                printed());
+    }
+
+    @Test
     void aSnapshotIsDueOnlyAfterTheInterval(@TempDir Path dir) {
         StageSnapshots s = store(dir, INPUTS, "abc123", 60);
         clock.set(59_000_000_000L);
