@@ -155,8 +155,8 @@ final class EvaluationRun {
             boolean saving = evaluation.isSavingOnStop();
             evaluation.requestStop();
             try {
-                // A training run writes its checkpoint after its batch, a decoder, shadow edge or
-                // MINE stage a snapshot after its epoch; every other stage's state is written
+                // A training run writes its checkpoint after its batch, an attack or MINE stage a
+                // snapshot after its epoch or iteration; every other stage's state is written
                 // atomically, so exiting mid-stage only loses that stage.
                 finished.await(saving ? 120 : 2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -9,7 +9,9 @@ import java.util.function.UnaryOperator;
 
 import org.siftfunnel.engine.autograd.GradMode;
 import org.siftfunnel.engine.backend.Backend;
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.loss.Losses;
+import org.siftfunnel.engine.nn.StateDicts;
 import org.siftfunnel.engine.optim.Adam;
 import org.siftfunnel.engine.optim.Optimizer;
 import org.siftfunnel.engine.optim.SGD;
@@ -66,6 +68,17 @@ public final class FeatureInversion {
      */
     public static Result invert(UnaryOperator<Tensor> forward, Tensor z, int[] imageShape, InversionSettings s, float tvWeight,
             RandomSource rng, AttackProgress progress, String stage) {
+        return invert(forward, z, imageShape, s, tvWeight, rng, progress, stage, Snapshots.NONE, "inversion");
+    }
+
+    /**
+     * {@link #invert(UnaryOperator, Tensor, int[], InversionSettings, float, RandomSource, AttackProgress, String)}
+     * saving a snapshot ({@code name}: x̂'s variable, the optimiser's state, the curve) after an
+     * iteration whenever {@code snapshots} says one is due, and going on after the saved
+     * iteration when it holds one, with the numbers of an inversion that never stopped.
+     */
+    public static Result invert(UnaryOperator<Tensor> forward, Tensor z, int[] imageShape, InversionSettings s, float tvWeight,
+            RandomSource rng, AttackProgress progress, String stage, Snapshots snapshots, String name) {
         Backend backend = z.backend();
         int[] shape = {z.size(0), imageShape[0], imageShape[1], imageShape[2]};
         Tensor variable = start(backend, s, rng, shape).requiresGrad(true);
@@ -76,8 +89,9 @@ public final class FeatureInversion {
         Tensor target = z.detach();
         int every = Math.max(1, s.iterations() / CURVE_POINTS);
         List<double[]> curve = new ArrayList<>();
+        int first = resume(snapshots.load(name), variable, optimizer, curve, s.iterations());
         try (GradMode.Scope g = GradMode.enableGrad()) {
-            for (int it = 0; it < s.iterations(); it++) {
+            for (int it = first; it < s.iterations(); it++) {
                 optimizer.zeroGrad();
                 Tensor x = image(variable, s.parameterization());
                 Tensor loss = InversionObjective.value(forward.apply(x), target, x, s.featureLoss(), s.tvForm(), tvWeight);
@@ -88,6 +102,9 @@ public final class FeatureInversion {
                 }
                 loss.backward();
                 optimizer.step();
+                if (it + 1 < s.iterations() && snapshots.due()) {
+                    snapshots.save(name, snapshot(it + 1, s.iterations(), variable, optimizer, curve));
+                }
             }
         }
         Tensor result;
@@ -99,6 +116,54 @@ public final class FeatureInversion {
             result = x.clamp(0f, 1f).detach();
         }
         return new Result(result, List.copyOf(curve));
+    }
+
+    private static Snapshots.Snapshot snapshot(int done, int iterations, Tensor variable, Optimizer optimizer, List<double[]> curve) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("variable", variable.detach());
+        optimizer.state().forEach((k, v) -> tensors.put("optimizer." + k, v));
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("iteration", Integer.toString(done));
+        values.put("resume_point", "iteration " + done + "/" + iterations);
+        values.put("curve", encode(curve));
+        return new Snapshots.Snapshot(tensors, values);
+    }
+
+    /** Puts a snapshot back; returns the iteration to go on from (0 without one). */
+    private static int resume(Snapshots.Snapshot snap, Tensor variable, Optimizer optimizer, List<double[]> curve, int iterations) {
+        if (snap == null) {
+            return 0;
+        }
+        int done = Integer.parseInt(snap.value("iteration"));
+        if (done < 1 || done >= iterations) {
+            throw new IllegalStateException("inversion snapshot after iteration " + done + " does not fit " + iterations + " iterations");
+        }
+        try (GradMode.Scope g = GradMode.noGrad()) {
+            variable.copyFrom(snap.tensor("variable"));
+        }
+        optimizer.loadState(StateDicts.select(snap.tensors(), "optimizer."));
+        curve.addAll(decode(snap.value("curve")));
+        return done;
+    }
+
+    /** (iteration, objective) points as text that reads back bit for bit. */
+    static String encode(List<double[]> curve) {
+        StringBuilder b = new StringBuilder();
+        for (double[] p : curve) {
+            b.append(b.isEmpty() ? "" : ";").append((int) p[0]).append(',').append(p[1]);
+        }
+        return b.toString();
+    }
+
+    static List<double[]> decode(String text) {
+        List<double[]> out = new ArrayList<>();
+        if (!text.isEmpty()) {
+            for (String row : text.split(";")) {
+                String[] f = row.split(",");
+                out.add(new double[] {Integer.parseInt(f[0]), Double.parseDouble(f[1])});
+            }
+        }
+        return out;
     }
 
     /** The optimised variable's initial value. */

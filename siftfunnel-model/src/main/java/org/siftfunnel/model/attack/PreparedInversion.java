@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.nn.Module;
 import org.siftfunnel.engine.random.Philox;
 import org.siftfunnel.engine.random.RandomSource;
@@ -28,12 +29,14 @@ final class PreparedInversion implements PreparedAttack {
     private final float tvWeight;
     private final long seed;
     private final AttackProgress progress;
+    private final Snapshots snapshots;
     private final Map<String, Object> metadata;
     private final List<Map<String, Object>> batches = new ArrayList<>();
     private long counter;
 
     PreparedInversion(String label, Module frozen, UnaryOperator<Tensor> forward, int[] imageShape, int[] featureShape,
-            InversionSettings settings, float tvWeight, long seed, AttackProgress progress, Map<String, Object> metadata) {
+            InversionSettings settings, float tvWeight, long seed, AttackProgress progress, Snapshots snapshots,
+            Map<String, Object> metadata) {
         this.label = label;
         this.frozen = frozen;
         this.forward = forward;
@@ -43,6 +46,7 @@ final class PreparedInversion implements PreparedAttack {
         this.tvWeight = tvWeight;
         this.seed = seed;
         this.progress = progress;
+        this.snapshots = snapshots;
         this.metadata = new LinkedHashMap<>(metadata);
         this.metadata.put("tv_weight", (double) tvWeight);
         this.metadata.put("inversions", Collections.unmodifiableList(batches));
@@ -62,8 +66,18 @@ final class PreparedInversion implements PreparedAttack {
                 int end = Math.min(n, start + settings.batchSize());
                 long index = counter++;
                 String stage = label + ": inversion batch " + (index + 1);
-                FeatureInversion.Result r = FeatureInversion.invert(forward, z.slice(0, start, end), imageShape, settings, tvWeight,
-                        new RandomSource(Philox.draw2(seed, index)), progress, stage);
+                String name = "inversion-" + (index + 1);
+                // A batch a stopped attempt finished comes back whole; one it was inverting goes on
+                // after its last saved iteration.
+                FeatureInversion.Result r = finished(snapshots.load(name + "-done"));
+                if (r == null) {
+                    r = FeatureInversion.invert(forward, z.slice(0, start, end), imageShape, settings, tvWeight,
+                            new RandomSource(Philox.draw2(seed, index)), progress, stage, snapshots, name);
+                    Map<String, String> values = new LinkedHashMap<>();
+                    values.put("resume_point", "the finished batch " + (index + 1));
+                    values.put("curve", FeatureInversion.encode(r.curve()));
+                    snapshots.save(name + "-done", new Snapshots.Snapshot(Map.of("images", r.images()), values));
+                }
                 parts.add(r.images());
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("batch", index + 1);
@@ -75,6 +89,10 @@ final class PreparedInversion implements PreparedAttack {
             }
         }
         return parts.size() == 1 ? parts.get(0) : Tensor.concat(0, parts.toArray(Tensor[]::new));
+    }
+
+    private static FeatureInversion.Result finished(Snapshots.Snapshot snap) {
+        return snap == null ? null : new FeatureInversion.Result(snap.tensor("images"), FeatureInversion.decode(snap.value("curve")));
     }
 
     @Override

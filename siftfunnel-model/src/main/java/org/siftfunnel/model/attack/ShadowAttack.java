@@ -123,7 +123,7 @@ public final class ShadowAttack implements Attack {
             meta.put("tv_sweep", choice.sweep());
         }
         return new PreparedInversion(name(), shadow, forward, ctx.imageShape(), ctx.featureShape(), inv, weight,
-                ctx.derivedSeed(INVERSION_SALT), ctx.progress(), meta);
+                ctx.derivedSeed(INVERSION_SALT), ctx.progress(), ctx.snapshots(), meta);
     }
 
     /** Trains the shadow edge; returns per epoch the mean cross-entropy, accuracy and learning rate. */

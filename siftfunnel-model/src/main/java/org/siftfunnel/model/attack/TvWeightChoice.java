@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import org.siftfunnel.engine.io.Snapshots;
 import org.siftfunnel.engine.random.RandomSource;
 import org.siftfunnel.engine.tensor.Tensor;
 import org.siftfunnel.model.data.Batch;
@@ -53,15 +54,30 @@ public final class TvWeightChoice {
         List<Map<String, Object>> sweep = new ArrayList<>();
         float best = Float.NaN;
         double bestMse = Double.POSITIVE_INFINITY;
-        for (float w : s.tvWeights()) {
+        for (int i = 0; i < s.tvWeights().size(); i++) {
+            float w = s.tvWeights().get(i);
             String stage = String.format(Locale.ROOT, "%s: TV weight %g on %d auxiliary images", label, w, n);
-            FeatureInversion.Result r = FeatureInversion.invert(forward, z, ctx.imageShape(), s, w,
-                    new RandomSource(ctx.derivedSeed(INIT_SALT)), ctx.progress(), stage);
-            double mse = r.images().sub(b.raw()).square().mean().item();
+            String name = "tv-sweep-" + (i + 1);
+            // A candidate a stopped attempt finished comes back as its two numbers; one it was
+            // inverting goes on after its last saved iteration.
+            Snapshots.Snapshot done = ctx.snapshots().load(name + "-done");
+            double mse;
+            double objective;
+            if (done != null) {
+                mse = Double.parseDouble(done.value("aux_mse"));
+                objective = Double.parseDouble(done.value("final_objective"));
+            } else {
+                FeatureInversion.Result r = FeatureInversion.invert(forward, z, ctx.imageShape(), s, w,
+                        new RandomSource(ctx.derivedSeed(INIT_SALT)), ctx.progress(), stage, ctx.snapshots(), name);
+                mse = r.images().sub(b.raw()).square().mean().item();
+                objective = r.finalLoss();
+                ctx.snapshots().save(name + "-done", new Snapshots.Snapshot(Map.of(), Map.of("resume_point",
+                        "the finished TV weight " + w, "aux_mse", Double.toString(mse), "final_objective", Double.toString(objective))));
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("tv_weight", (double) w);
             row.put("aux_mse", mse);
-            row.put("final_objective", r.finalLoss());
+            row.put("final_objective", objective);
             sweep.add(row);
             if (mse < bestMse) {
                 bestMse = mse;

@@ -84,6 +84,6 @@ public final class WhiteBoxAttack implements Attack {
             meta.put("tv_sweep", choice.sweep());
         }
         return new PreparedInversion(name, victim.edge(), forward, ctx.imageShape(), ctx.featureShape(), settings, weight,
-                ctx.derivedSeed(INIT_SALT), ctx.progress(), meta);
+                ctx.derivedSeed(INIT_SALT), ctx.progress(), ctx.snapshots(), meta);
     }
 }

@@ -60,8 +60,8 @@ public final class EvaluationSettings {
     public String wireDtype = "float32";
     /**
      * The least time between two snapshots of a long stage (a decoder's or shadow edge's
-     * training, a MINE estimator), which let a stopped stage resume after its last saved epoch; 0 saves after
-     * every epoch. Not an input of any stage: it changes no number.
+     * training, an inversion, a MINE estimator), which let a stopped stage resume after its last
+     * saved epoch or iteration; 0 saves after every one. Not an input of any stage: it changes no number.
      */
     public int snapshotSeconds = 60;
 
@@ -112,7 +112,7 @@ public final class EvaluationSettings {
                     (t, v) -> t.latencyRuns = positive("latency-runs", v)),
             item("wire-dtype", "DTYPE", "dtype z travels in: float32, float16 or int8 (every stage sees z after that round trip)",
                     t -> t.wireDtype, (t, v) -> t.wireDtype = WireDType.parse(v).label()),
-            item("snapshot-seconds", "N", "decoders, shadow edges and MINE save a snapshot to resume from at most every N seconds (0: every epoch)",
+            item("snapshot-seconds", "N", "attacks and MINE save a snapshot to resume from at most every N seconds (0: every epoch or iteration)",
                     t -> t.snapshotSeconds, (t, v) -> t.snapshotSeconds = nonNegative("snapshot-seconds", v)));
 
     private static Item item(String name, String valueName, String help, Function<EvaluationSettings, Object> g,

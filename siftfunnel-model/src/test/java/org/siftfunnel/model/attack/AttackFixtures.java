@@ -109,28 +109,32 @@ final class AttackFixtures {
     }
 
     /**
-     * Keeps the last snapshot of one name in memory, with the position of one outside stream (a
-     * defense's noise; null if none), as the evaluation's store does; every epoch is due unless
-     * {@code stopAfter} is {@link Integer#MAX_VALUE}; throws {@link Stopped} after {@code stopAfter} saves.
+     * Keeps the last snapshot of every name in memory, with the position of one outside stream
+     * (a defense's noise; null if none) at each save, as the evaluation's store does; every
+     * offer is due unless {@code stopAfter} is {@link Integer#MAX_VALUE}; throws {@link Stopped}
+     * after {@code stopAfter} saves, as a killed process would end.
      */
     static final class MemorySnapshots implements Snapshots {
-        private final String name;
+        private final Map<String, Snapshots.Snapshot> saved = new java.util.LinkedHashMap<>();
+        private final Map<String, Long> positions = new java.util.HashMap<>();
         private RandomSource stream;
-        private final int stopAfter;
-        Snapshots.Snapshot saved;
-        long position;
+        private int stopAfter;
         int saves;
         int loads;
 
-        MemorySnapshots(String name, RandomSource stream, int stopAfter) {
-            this.name = name;
+        MemorySnapshots(RandomSource stream, int stopAfter) {
             this.stream = stream;
             this.stopAfter = stopAfter;
         }
 
-        /** The outside stream of the next attempt (a fresh one, as in a new process). */
+        /** The next attempt: its outside stream (a fresh one, as in a new process), and it runs to the end. */
         void resumeWith(RandomSource s) {
             stream = s;
+            stopAfter = Integer.MAX_VALUE - 1;
+        }
+
+        Snapshots.Snapshot saved(String name) {
+            return saved.get(name);
         }
 
         @Override
@@ -140,11 +144,10 @@ final class AttackFixtures {
 
         @Override
         public void save(String n, Snapshots.Snapshot snapshot) {
-            org.junit.jupiter.api.Assertions.assertEquals(name, n);
             Map<String, Tensor> copies = new java.util.LinkedHashMap<>();
             snapshot.tensors().forEach((k, v) -> copies.put(k, v.copy()));
-            saved = new Snapshots.Snapshot(copies, snapshot.values());
-            position = stream == null ? 0 : stream.position();
+            saved.put(n, new Snapshots.Snapshot(copies, snapshot.values()));
+            positions.put(n, stream == null ? 0 : stream.position());
             if (++saves == stopAfter) {
                 throw new Stopped();
             }
@@ -152,15 +155,15 @@ final class AttackFixtures {
 
         @Override
         public Snapshots.Snapshot load(String n) {
-            if (saved == null) {
+            Snapshots.Snapshot s = saved.get(n);
+            if (s == null) {
                 return null;
             }
             loads++;
             if (stream != null) {
-                stream.seek(position);
+                stream.seek(positions.get(n));
             }
-            return saved;
+            return s;
         }
     }
-
 }

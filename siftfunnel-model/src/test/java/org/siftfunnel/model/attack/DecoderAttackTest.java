@@ -169,17 +169,17 @@ class DecoderAttackTest {
         DecoderAttack attack = new DecoderAttack("adaptive-blackbox", DecoderAttack.Design.ADAPTIVE, s, 8);
 
         RandomSource straightNoise = new RandomSource(11);
-        AttackFixtures.MemorySnapshots never = new AttackFixtures.MemorySnapshots(DecoderTrainer.SNAPSHOT, straightNoise, Integer.MAX_VALUE);
+        AttackFixtures.MemorySnapshots never = new AttackFixtures.MemorySnapshots(straightNoise, Integer.MAX_VALUE);
         AttackContext straightContext = AttackFixtures.context(victim, aux, privateTrain, noise(straightNoise), 7).withSnapshots(never);
         PreparedAttack straight = attack.prepare(straightContext);
         assertEquals(0, never.saves, "a store that is never due saves nothing");
         AttackResult straightResult = VictimReconstruction.run(attack.name(), straight, straightContext, test, 5);
 
         RandomSource firstNoise = new RandomSource(11);
-        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(DecoderTrainer.SNAPSHOT, firstNoise, stopAfter);
+        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(firstNoise, stopAfter);
         AttackContext first = AttackFixtures.context(victim, aux, privateTrain, noise(firstNoise), 7).withSnapshots(store);
         assertThrows(AttackFixtures.Stopped.class, () -> attack.prepare(first));
-        assertEquals("epoch " + stopAfter + "/" + epochs, store.saved.values().get("resume_point"));
+        assertEquals("epoch " + stopAfter + "/" + epochs, store.saved(DecoderTrainer.SNAPSHOT).values().get("resume_point"));
 
         // A second attempt as in a fresh process: a new copy of the victim and a new stream at its
         // start, which the store puts back where the snapshot left it.

@@ -88,11 +88,11 @@ class ShadowAttackTest {
         assertTrue(!straight.namedRandomSources().isEmpty(), "MID's shadow edge draws noise while it trains");
         List<Map<String, Object>> curve = attack.trainShadow(straight, victim.cloud(), AttackFixtures.context(victim, aux, null, null, 53));
 
-        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(ShadowAttack.SNAPSHOT, null, 2);
+        AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(null, 2);
         Module first = ShadowAttack.sameArchitecture(victim, new RandomSource(5));
         assertThrows(AttackFixtures.Stopped.class,
                 () -> attack.trainShadow(first, victim.cloud(), AttackFixtures.context(victim, aux, null, null, 53).withSnapshots(store)));
-        assertEquals("epoch 2/4", store.saved.values().get("resume_point"));
+        assertEquals("epoch 2/4", store.saved(ShadowAttack.SNAPSHOT).values().get("resume_point"));
         Module second = ShadowAttack.sameArchitecture(victim, new RandomSource(5));
         List<Map<String, Object>> resumed = attack.trainShadow(second, victim.cloud(),
                 AttackFixtures.context(victim, aux, null, null, 53).withSnapshots(store));

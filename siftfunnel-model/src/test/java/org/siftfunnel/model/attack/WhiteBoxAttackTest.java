@@ -76,6 +76,45 @@ class WhiteBoxAttackTest {
     }
 
     @Test
+    void aStoppedInversionGoesOnFromItsSnapshotsWithExactlyTheSameNumbers() {
+        // Two TV candidates and two victim batches of 6 iterations each, against a noisy defense
+        // whose stream the store keeps. With a snapshot after every iteration (and one for every
+        // finished candidate and batch) the saves are: candidate 1: 1–6, candidate 2: 7–12,
+        // batch 1: 13–18, batch 2: 19–24. Stopping at 3 (inside candidate 1), 9 (inside
+        // candidate 2), 12 (candidate 2 just done), 15 (inside batch 1) and 21 (inside batch 2)
+        // must all end as the run that never stopped.
+        SplitModel victim = Architectures.create("cnn", "none", 1, AttackFixtures.SIZE, 10, new RandomSource(3)).eval();
+        InversionSettings s = InversionSettings.tuned().withIterations(6).withTvWeights(List.of(0f, 1e-2f)).withSweepImages(2)
+                .withBatchSize(2);
+        WhiteBoxAttack attack = WhiteBoxAttack.tuned(s);
+        Dataset victims = test.subset(new int[] {0, 1, 2, 3}, "victims", "four test images");
+
+        RandomSource straightNoise = new RandomSource(8);
+        AttackContext straightContext = AttackFixtures.context(victim, aux, null, noise(straightNoise), 5);
+        AttackResult straight = VictimReconstruction.run("whitebox", attack.prepare(straightContext), straightContext, victims, 4);
+
+        for (int stopAfter : new int[] {3, 9, 12, 15, 21}) {
+            RandomSource firstNoise = new RandomSource(8);
+            AttackFixtures.MemorySnapshots store = new AttackFixtures.MemorySnapshots(firstNoise, stopAfter);
+            AttackContext first = AttackFixtures.context(victim, aux, null, noise(firstNoise), 5).withSnapshots(store);
+            assertThrows(AttackFixtures.Stopped.class, () -> VictimReconstruction.run("whitebox", attack.prepare(first), first, victims, 4));
+            RandomSource secondNoise = new RandomSource(8);
+            store.resumeWith(secondNoise);
+            AttackContext second = AttackFixtures.context(victim, aux, null, noise(secondNoise), 5).withSnapshots(store);
+            AttackResult resumed = VictimReconstruction.run("whitebox", attack.prepare(second), second, victims, 4);
+            assertTrue(store.loads > 0, "stopped after save " + stopAfter + ": something to resume");
+            assertEquals(24, store.saves, "stopped after save " + stopAfter + ": every save happens once over both attempts");
+            assertArrayEquals(straight.reconstructions().toArray(), resumed.reconstructions().toArray(), "stopped after save " + stopAfter);
+            assertEquals(Json.write(straight.metadata()), Json.write(resumed.metadata()), "stopped after save " + stopAfter);
+        }
+    }
+
+    /** Gaussian noise (σ 0.3) on z drawn from {@code rng}, as the evaluation's noise defense draws from its stage's stream. */
+    private static java.util.function.UnaryOperator<Tensor> noise(RandomSource rng) {
+        return z -> z.add(Tensor.randn(z.backend(), rng, 0f, 0.3f, z.shape()));
+    }
+
+    @Test
     void paperObjectiveMatchesTheReleasedFormulaOnAHandCase() {
         // x̂ = [[0, 1], [2, 4]]: TV = [((2−0)² + (4−1)²)/(1·1·2) + ((1−0)² + (4−2)²)/(1·2·1)] / 1 = 6.5 + 2.5 = 9
         Tensor x = Tensor.of(new float[] {0, 1, 2, 4}, 1, 1, 2, 2);
