@@ -31,9 +31,9 @@ import org.siftfunnel.model.console.ProgressBar;
  * values the file's metadata holds the stage's {@code inputs}, the {@code build}, the positions
  * of the stage's random streams (the defense's perturbation) and the stage's seconds so far.
  *
- * <p>A snapshot is handed back only to the same stage with the same inputs and the same build:
- * a snapshot of other code would make one stage's numbers a mixture of two builds, so then the
- * stage starts again (and says why). When the stage is finished its snapshots are deleted.
+ * <p>A snapshot is handed back only to the same stage with the same inputs, the same build and
+ * the same backend (device and thread count): anything else would make one stage's numbers a
+ * mixture that no single run reproduces, so then the stage starts again (and says why). When the stage is finished its snapshots are deleted.
  */
 final class StageSnapshots implements Snapshots {
     private static final String FORMAT = "siftfunnel-stage-snapshot-1";
@@ -132,6 +132,7 @@ final class StageSnapshots implements Snapshots {
         meta.put("format", FORMAT);
         meta.put("inputs", inputs);
         meta.put("build", build);
+        meta.put("backend", backend.description());
         meta.put("seconds", Double.toString(seconds()));
         List<Object> positions = new ArrayList<>();
         streams.forEach(s -> positions.add(Long.toString(s.position())));
@@ -175,6 +176,10 @@ final class StageSnapshots implements Snapshots {
         if (!build.equals(meta.get("build"))) {
             return discard(f, "build " + meta.get("build") + " took it and this is build " + build
                     + " (one stage's numbers never mix builds)");
+        }
+        if (!backend.description().equals(meta.get("backend"))) {
+            return discard(f, "it was taken on " + meta.get("backend") + " and this run uses " + backend.description()
+                    + " (other devices and thread counts round differently, so one stage's numbers never mix them)");
         }
         List<Object> positions = (List<Object>) Json.parse(meta.get("streams"));
         if (positions.size() != streams.size()) {

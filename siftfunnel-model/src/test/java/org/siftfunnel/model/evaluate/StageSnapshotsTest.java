@@ -95,6 +95,18 @@ class StageSnapshotsTest {
         assertNull(store(dir, INPUTS, "def456", 0).load("decoder"));
         assertTrue(printed().contains("build abc123 took it and this is build def456"), printed());
 
+        StageSnapshots elsewhere = new StageSnapshots(dir.resolve("state/seed1/noise/attack-blackbox.json"), INPUTS, "abc123",
+                Backends.reference(), 0, new PrintStream(log, true, StandardCharsets.UTF_8),
+                "seed 1 · noise · attack:blackbox", clock::get);
+        if (!elsewhere.file("decoder").equals(store(dir, INPUTS, "abc123", 0).file("decoder"))
+                || BACKEND.description().equals(Backends.reference().description())) {
+            throw new AssertionError("the test needs two backends that describe themselves differently");
+        }
+        store(dir, INPUTS, "abc123", 0).save("decoder", sample());
+        assertNull(elsewhere.load("decoder"), "a snapshot of another backend");
+        assertTrue(printed().contains("and this run uses " + Backends.reference().description()),
+                printed());
+
         StageSnapshots withStream = store(dir, INPUTS, "abc123", 0);
         withStream.track(new RandomSource(1));
         withStream.save("decoder", sample());
