@@ -33,7 +33,8 @@ import org.siftfunnel.model.console.ProgressBar;
  *
  * <p>A snapshot is handed back only to the same stage with the same inputs, the same build and
  * the same backend (device and thread count): anything else would make one stage's numbers a
- * mixture that no single run reproduces, so then the stage starts again (and says why). When the stage is finished its snapshots are deleted.
+ * mixture that no single run reproduces, so then the stage starts again (and says why). When the
+ * stage is finished its snapshots are deleted.
  */
 final class StageSnapshots implements Snapshots {
     private static final String FORMAT = "siftfunnel-stage-snapshot-1";
@@ -60,6 +61,7 @@ final class StageSnapshots implements Snapshots {
      * @param stageFile       the stage's file in the {@link StageStore} (the snapshots are named after it)
      * @param inputs          the stage's inputs, as the store records them
      * @param build           the build computing the stage
+     * @param backend         where the stage computes: loaded tensors go there, and a snapshot of another backend is not used
      * @param intervalSeconds the least time between two snapshots (0: whenever the attack offers one)
      * @param label           how messages name the stage ({@code seed 2 · none · attack:blackbox})
      */
