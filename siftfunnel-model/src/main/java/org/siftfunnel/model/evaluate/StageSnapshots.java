@@ -2,7 +2,6 @@ package org.siftfunnel.model.evaluate;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +51,7 @@ final class StageSnapshots implements Snapshots {
     private final long started;
     private double resumedSeconds;
     private int saves;
+    private int failedSaves;
     private Runnable afterSave = () -> { };
     /** Whether the evaluation was asked to stop: then a snapshot is due at once, and the stage ends after saving it. */
     private BooleanSupplier stopRequested = () -> false;
@@ -127,6 +127,10 @@ final class StageSnapshots implements Snapshots {
         return stopRequested.getAsBoolean() || (clock.getAsLong() - lastSave) / 1e9 >= intervalSeconds;
     }
 
+    /**
+     * Writes the snapshot; a failure to write (a full disk) is reported once and the stage goes
+     * on: a snapshot only shortens a rerun.
+     */
     @Override
     public void save(String name, Snapshot snapshot) {
         Path f = file(name);
@@ -143,7 +147,17 @@ final class StageSnapshots implements Snapshots {
         try {
             SafeTensors.writeTensors(f, new LinkedHashMap<>(snapshot.tensors()), meta); // a temporary file, then an atomic move
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the snapshot of " + label + " to " + f + ": " + e.getMessage(), e);
+            // A snapshot only shortens a rerun: losing one (a full disk) must not end the hours of
+            // work it would have saved. The previous snapshot, if any, is still whole.
+            if (failedSaves++ == 0) {
+                out.printf(Locale.ROOT, "%n%s: could not save a snapshot to %s (%s); the stage goes on, and a stop now would"
+                        + " resume from the last snapshot that was saved%n", label, f, e.getMessage());
+            }
+            lastSave = clock.getAsLong();
+            if (stopRequested.getAsBoolean()) {
+                throw new Evaluation.Interrupted();
+            }
+            return;
         }
         lastSave = clock.getAsLong();
         saves++;
@@ -231,7 +245,13 @@ final class StageSnapshots implements Snapshots {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(stageFile.getParent(), stage + ".snapshot-*")) {
             for (Path p : files) {
-                Files.deleteIfExists(p);
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // The stage's result is saved; a snapshot left behind is never used again
+                    // (its stage is skipped), so it is only reported.
+                    out.printf(Locale.ROOT, "%s: could not delete the finished stage's snapshot %s (%s)%n", label, p, e.getMessage());
+                }
             }
         }
     }

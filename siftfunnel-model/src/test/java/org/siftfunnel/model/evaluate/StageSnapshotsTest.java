@@ -136,6 +136,25 @@ class StageSnapshotsTest {
     }
 
     @Test
+    void aSnapshotThatCannotBeWrittenIsReportedAndTheStageGoesOn(@TempDir Path dir) throws IOException {
+        StageSnapshots s = store(dir, INPUTS, "abc123", 0);
+        s.save("decoder", sample());
+        // A directory in the snapshot's place makes the atomic move fail, as a full disk would fail the write.
+        Path file = s.file("decoder");
+        Files.delete(file);
+        Files.createDirectories(file.resolve("blocker"));
+        s.save("decoder", sample());
+        s.save("decoder", sample());
+        assertEquals(1, s.saves(), "only the first save was written");
+        String text = printed();
+        assertTrue(text.contains("could not save a snapshot to " + file), text);
+        assertEquals(text.indexOf("could not save"), text.lastIndexOf("could not save"), "said once: " + text);
+        assertNull(store(dir, INPUTS, "abc123", 0).load("decoder"), "nothing readable to resume from");
+        s.clear();
+        assertTrue(printed().contains("could not delete the finished stage's snapshot"), "the stage's result is saved: only reported");
+    }
+
+    @Test
     void aSnapshotIsDueOnlyAfterTheInterval(@TempDir Path dir) {
         StageSnapshots s = store(dir, INPUTS, "abc123", 60);
         clock.set(59_000_000_000L);
