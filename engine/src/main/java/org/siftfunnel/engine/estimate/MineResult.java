@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.siftfunnel.engine.io.Snapshots;
+
 /**
  * The outcome of one MINE run.
  *
@@ -21,29 +23,16 @@ public record MineResult(String estimator, double value, String definition, int 
         history = List.copyOf(history);
     }
 
-    /** A history as text that {@link #decodeHistory} reads back bit for bit (numbers by {@link Double#toString}). */
+    /** A history as text that {@link #decodeHistory} reads back bit for bit ({@link Snapshots#encodeRows}). */
     public static String encodeHistory(List<EpochValues> history) {
-        StringBuilder b = new StringBuilder();
-        for (EpochValues e : history) {
-            b.append(b.isEmpty() ? "" : ";").append(e.epoch()).append(',').append(e.train()).append(',').append(e.eval())
-                    .append(',').append(e.lr());
-        }
-        return b.toString();
+        return Snapshots.encodeRows(history.stream().map(e -> new double[] {e.epoch(), e.train(), e.eval(), e.lr()}).toList());
     }
 
     /** The history {@link #encodeHistory} wrote. */
     public static List<EpochValues> decodeHistory(String text) {
         List<EpochValues> out = new ArrayList<>();
-        if (text.isEmpty()) {
-            return out;
-        }
-        for (String row : text.split(";")) {
-            String[] f = row.split(",");
-            if (f.length != 4) {
-                throw new IllegalArgumentException("MINE history: expected epoch,train,eval,lr, got '" + row + "'");
-            }
-            out.add(new EpochValues(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3])));
+        for (double[] r : Snapshots.decodeRows(text, 4)) {
+            out.add(new EpochValues((int) r[0], r[1], r[2], r[3]));
         }
         return out;
     }

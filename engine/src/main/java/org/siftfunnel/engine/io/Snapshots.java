@@ -1,5 +1,6 @@
 package org.siftfunnel.engine.io;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -65,6 +66,45 @@ public interface Snapshots {
             }
             return t;
         }
+    }
+
+    /**
+     * Rows of numbers (a training curve) as text that {@link #decodeRows} reads back bit for bit:
+     * rows separated by {@code ;}, numbers by {@code ,}, each written by {@link Double#toString}.
+     */
+    static String encodeRows(List<double[]> rows) {
+        StringBuilder b = new StringBuilder();
+        for (double[] row : rows) {
+            b.append(b.isEmpty() ? "" : ";");
+            for (int i = 0; i < row.length; i++) {
+                b.append(i == 0 ? "" : ",").append(row[i]);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The rows {@link #encodeRows} wrote, each required to hold {@code width} numbers.
+     *
+     * @throws IllegalArgumentException on a row of another width
+     */
+    static List<double[]> decodeRows(String text, int width) {
+        List<double[]> out = new java.util.ArrayList<>();
+        if (text.isEmpty()) {
+            return out;
+        }
+        for (String row : text.split(";")) {
+            String[] f = row.split(",");
+            if (f.length != width) {
+                throw new IllegalArgumentException("snapshot rows: expected " + width + " numbers, got '" + row + "'");
+            }
+            double[] r = new double[width];
+            for (int i = 0; i < width; i++) {
+                r[i] = Double.parseDouble(f[i]);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** Keeps nothing: every computation runs from the start. */

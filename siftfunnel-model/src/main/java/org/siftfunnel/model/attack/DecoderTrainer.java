@@ -196,11 +196,7 @@ public final class DecoderTrainer {
         if (plateau != null) {
             plateau.state().forEach((k, v) -> values.put(PLATEAU + k, Double.toString(v)));
         }
-        StringBuilder c = new StringBuilder();
-        for (EpochRecord r : curve) {
-            c.append(c.isEmpty() ? "" : ";").append(r.trainMse()).append(',').append(r.selectionMse()).append(',').append(r.lr());
-        }
-        values.put("curve", c.toString());
+        values.put("curve", Snapshots.encodeRows(curve.stream().map(r -> new double[] {r.trainMse(), r.selectionMse(), r.lr()}).toList()));
         decoder.randomPositions().forEach((k, v) -> values.put(STREAM + k, Long.toString(v)));
         return new Snapshots.Snapshot(tensors, values);
     }
@@ -227,13 +223,12 @@ public final class DecoderTrainer {
             plateau.loadState(snap.doubles(PLATEAU));
         }
         decoder.seekRandomSources(snap.longs(STREAM));
-        String[] rows = snap.value("curve").split(";");
-        if (rows.length != epoch) {
-            throw new IllegalStateException("decoder snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
+        List<double[]> rows = Snapshots.decodeRows(snap.value("curve"), 3);
+        if (rows.size() != epoch) {
+            throw new IllegalStateException("decoder snapshot after epoch " + epoch + " holds " + rows.size() + " curve records");
         }
-        for (int i = 0; i < rows.length; i++) {
-            String[] f = rows[i].split(",");
-            curve.add(new EpochRecord(i + 1, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])));
+        for (int i = 0; i < rows.size(); i++) {
+            curve.add(new EpochRecord(i + 1, rows.get(i)[0], rows.get(i)[1], rows.get(i)[2]));
         }
         return epoch;
     }

@@ -148,22 +148,11 @@ public final class FeatureInversion {
 
     /** (iteration, objective) points as text that reads back bit for bit. */
     static String encode(List<double[]> curve) {
-        StringBuilder b = new StringBuilder();
-        for (double[] p : curve) {
-            b.append(b.isEmpty() ? "" : ";").append((int) p[0]).append(',').append(p[1]);
-        }
-        return b.toString();
+        return Snapshots.encodeRows(curve);
     }
 
     static List<double[]> decode(String text) {
-        List<double[]> out = new ArrayList<>();
-        if (!text.isEmpty()) {
-            for (String row : text.split(";")) {
-                String[] f = row.split(",");
-                out.add(new double[] {Integer.parseInt(f[0]), Double.parseDouble(f[1])});
-            }
-        }
-        return out;
+        return Snapshots.decodeRows(text, 2);
     }
 
     /** The optimised variable's initial value. */

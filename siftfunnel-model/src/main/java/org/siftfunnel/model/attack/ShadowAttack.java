@@ -188,12 +188,8 @@ public final class ShadowAttack implements Attack {
         values.put("resume_point", "epoch " + epoch + "/" + settings.epochs());
         schedule.state().forEach((k, v) -> values.put(SCHEDULE + k, Double.toString(v)));
         shadow.randomPositions().forEach((k, v) -> values.put(DecoderTrainer.STREAM + k, Long.toString(v)));
-        StringBuilder c = new StringBuilder();
-        for (Map<String, Object> row : curve) {
-            c.append(c.isEmpty() ? "" : ";").append(row.get("cross_entropy")).append(',').append(row.get("accuracy")).append(',')
-                    .append(row.get("lr"));
-        }
-        values.put("curve", c.toString());
+        values.put("curve", Snapshots.encodeRows(curve.stream().map(row -> new double[] {((Number) row.get("cross_entropy")).doubleValue(),
+                ((Number) row.get("accuracy")).doubleValue(), ((Number) row.get("lr")).doubleValue()}).toList()));
         return new Snapshots.Snapshot(tensors, values);
     }
 
@@ -211,17 +207,16 @@ public final class ShadowAttack implements Attack {
         optimizer.loadState(StateDicts.select(snap.tensors(), OPTIMIZER));
         schedule.loadState(snap.doubles(SCHEDULE));
         shadow.seekRandomSources(snap.longs(DecoderTrainer.STREAM));
-        String[] rows = snap.value("curve").split(";");
-        if (rows.length != epoch) {
-            throw new IllegalStateException("shadow snapshot after epoch " + epoch + " holds " + rows.length + " curve records");
+        List<double[]> rows = Snapshots.decodeRows(snap.value("curve"), 3);
+        if (rows.size() != epoch) {
+            throw new IllegalStateException("shadow snapshot after epoch " + epoch + " holds " + rows.size() + " curve records");
         }
-        for (int i = 0; i < rows.length; i++) {
-            String[] f = rows[i].split(",");
+        for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", i + 1);
-            row.put("cross_entropy", Double.parseDouble(f[0]));
-            row.put("accuracy", Double.parseDouble(f[1]));
-            row.put("lr", Double.parseDouble(f[2]));
+            row.put("cross_entropy", rows.get(i)[0]);
+            row.put("accuracy", rows.get(i)[1]);
+            row.put("lr", rows.get(i)[2]);
             curve.add(row);
         }
         return epoch;
