@@ -42,11 +42,25 @@ public final class ClDevices {
      * missing: a {@link CLException} without an ICD, a {@link LinkageError} without libOpenCL.
      */
     public static List<ClDevice> list() {
-        CL.setExceptionsEnabled(true);
-        int[] count = new int[1];
-        CL.clGetPlatformIDs(0, null, count);
-        cl_platform_id[] platforms = new cl_platform_id[count[0]];
-        CL.clGetPlatformIDs(platforms.length, platforms, null);
+        return JvmSignalHandlers.around(() -> listDevices(platforms()));
+    }
+
+    /**
+     * Every OpenCL platform. The first call loads the drivers, which may replace the JVM's
+     * signal handlers: {@link JvmSignalHandlers} puts them back.
+     */
+    static cl_platform_id[] platforms() {
+        return JvmSignalHandlers.around(() -> {
+            CL.setExceptionsEnabled(true);
+            int[] count = new int[1];
+            CL.clGetPlatformIDs(0, null, count);
+            cl_platform_id[] platforms = new cl_platform_id[count[0]];
+            CL.clGetPlatformIDs(platforms.length, platforms, null);
+            return platforms;
+        });
+    }
+
+    private static List<ClDevice> listDevices(cl_platform_id[] platforms) {
         List<ClDevice> devices = new ArrayList<>();
         for (cl_platform_id platform : platforms) {
             String platformName = platformString(platform, CL_PLATFORM_NAME);

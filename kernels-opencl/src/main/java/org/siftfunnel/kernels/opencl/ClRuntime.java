@@ -65,15 +65,21 @@ final class ClRuntime {
         CL.setExceptionsEnabled(true);
         this.device = device;
         this.workGroupCap = workGroupCap;
-        this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null);
-        @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties is OpenCL 2.0; we target 1.2
-        cl_command_queue q = CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
-        this.queue = q;
+        // Creating a context, building a program and creating a kernel may initialise the
+        // driver's compiler, which replaces the JVM's signal handlers (see JvmSignalHandlers).
+        this.context = JvmSignalHandlers.around(
+                () -> CL.clCreateContext(null, 1, new cl_device_id[] {device.id()}, null, null, null));
+        this.queue = JvmSignalHandlers.around(() -> createQueue(context, device));
         this.memory = new ClMemoryPool(context, device.globalMemBytes(), this::finish);
         this.fp64 = allowFp64 && device.fp64();
         // The Java side decides whether kernels use double, so that argument types agree with it.
         this.buildOptions = (device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt " : "")
                 + (fp64 ? "" : "-DSIFTFUNNEL_NO_FP64");
+    }
+
+    @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties is OpenCL 2.0; we target 1.2
+    private static cl_command_queue createQueue(cl_context context, ClDevice device) {
+        return CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
     }
 
     ClDevice device() {
@@ -118,7 +124,8 @@ final class ClRuntime {
             String key = program + "/" + name;
             ClKernel k = kernels.get(key);
             if (k == null) {
-                k = new ClKernel(this, name, CL.clCreateKernel(program(program), name, null));
+                cl_program p = program(program);
+                k = new ClKernel(this, name, JvmSignalHandlers.around(() -> CL.clCreateKernel(p, name, null)));
                 kernels.put(key, k);
             }
             return k;
@@ -135,7 +142,9 @@ final class ClRuntime {
         String[] sources = KernelSources.program(name);
         p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
-            CL.clBuildProgram(p, 1, new cl_device_id[] {device.id()}, buildOptions, null, null);
+            cl_program built = p;
+            JvmSignalHandlers.around(
+                    () -> CL.clBuildProgram(built, 1, new cl_device_id[] {device.id()}, buildOptions, null, null));
         } catch (CLException e) {
             throw new IllegalStateException("opencl: compiling " + name + ".cl for " + device.name() + " failed: "
                     + CL.stringFor_errorCode(e.getStatus()) + "\n" + buildLog(p), e);

@@ -33,11 +33,7 @@ public final class OpenClInfo {
     public static String describePlatforms() {
         StringBuilder sb = new StringBuilder();
         try {
-            CL.setExceptionsEnabled(true);
-            int[] count = new int[1];
-            CL.clGetPlatformIDs(0, null, count);
-            cl_platform_id[] platforms = new cl_platform_id[count[0]];
-            CL.clGetPlatformIDs(platforms.length, platforms, null);
+            cl_platform_id[] platforms = ClDevices.platforms();
             List<ClDevice> devices = ClDevices.list();
             for (int p = 0; p < platforms.length; p++) {
                 String name = ClDevices.platformString(platforms[p], CL_PLATFORM_NAME);
