@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.siftfunnel.engine.testing.ChildJvm;
 import org.siftfunnel.engine.backend.Backend;
 import org.siftfunnel.engine.backend.BackendProvider;
 import org.siftfunnel.engine.backend.Backends;
@@ -104,16 +102,10 @@ class CpuBackendSetupTest {
     /** A plain {@code java} without --add-modules: one warning line, scalar kernels, correct results. */
     @Test
     void fallsBackToScalarKernelsWithoutTheVectorApi() throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                NoVectorApiMain.class.getName());
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "stdout: " + out + "\nstderr: " + err);
+        ChildJvm.Result r = ChildJvm.run(NoVectorApiMain.class, List.of());
+        assertEquals(0, r.exitCode(), r.describe());
+        String out = r.stdout();
+        String err = r.stderr();
         List<String> outLines = out.lines().toList();
         assertEquals(List.of("cpu: scalar (no Vector API), 2 threads", "cpu: scalar (no Vector API), 1 thread", "OK"), outLines);
         List<String> errLines = err.lines().filter(l -> !l.isBlank()).toList();

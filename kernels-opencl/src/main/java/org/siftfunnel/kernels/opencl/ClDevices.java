@@ -19,16 +19,12 @@ import static org.jocl.CL.CL_DEVICE_NOT_FOUND;
 import static org.jocl.CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import org.jocl.CL;
 import org.jocl.CLException;
-import org.jocl.Pointer;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
@@ -160,48 +156,41 @@ public final class ClDevices {
     static String platformString(cl_platform_id platform, int param) {
         long[] size = new long[1];
         CL.clGetPlatformInfo(platform, param, 0, null, size);
-        byte[] buffer = new byte[(int) size[0]];
-        CL.clGetPlatformInfo(platform, param, buffer.length, Pointer.to(buffer), null);
-        return cString(buffer);
+        InfoBuffer out = new InfoBuffer(size[0]);
+        CL.clGetPlatformInfo(platform, param, out.size(), out.pointer(), null);
+        return out.getString();
     }
 
     static String deviceString(cl_device_id device, int param) {
-        long[] size = new long[1];
-        CL.clGetDeviceInfo(device, param, 0, null, size);
-        byte[] buffer = new byte[(int) size[0]];
-        CL.clGetDeviceInfo(device, param, buffer.length, Pointer.to(buffer), null);
-        return cString(buffer);
+        return deviceInfo(device, param).getString();
     }
 
     /** A cl_ulong / cl_bitfield property. */
     static long deviceLong(cl_device_id device, int param) {
-        long[] v = new long[1];
-        CL.clGetDeviceInfo(device, param, Long.BYTES, Pointer.to(v), null);
-        return v[0];
+        InfoBuffer out = new InfoBuffer(Long.BYTES);
+        CL.clGetDeviceInfo(device, param, Long.BYTES, out.pointer(), null);
+        return out.getLong();
     }
 
     /** A cl_uint property. */
     static long deviceInt(cl_device_id device, int param) {
-        int[] v = new int[1];
-        CL.clGetDeviceInfo(device, param, Integer.BYTES, Pointer.to(v), null);
-        return v[0] & 0xFFFFFFFFL;
+        InfoBuffer out = new InfoBuffer(Integer.BYTES);
+        CL.clGetDeviceInfo(device, param, Integer.BYTES, out.pointer(), null);
+        return out.getUnsignedInt();
     }
 
     /** A size_t property, whatever the native pointer width. */
     static long deviceSize(cl_device_id device, int param) {
-        long[] size = new long[1];
-        CL.clGetDeviceInfo(device, param, 0, null, size);
-        byte[] raw = new byte[(int) size[0]];
-        CL.clGetDeviceInfo(device, param, raw.length, Pointer.to(raw), null);
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
-        return raw.length >= Long.BYTES ? b.getLong() : b.getInt() & 0xFFFFFFFFL;
+        InfoBuffer out = deviceInfo(device, param);
+        return out.getSize(out.size());
     }
 
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    /** A property of the size the driver reports. */
+    private static InfoBuffer deviceInfo(cl_device_id device, int param) {
+        long[] size = new long[1];
+        CL.clGetDeviceInfo(device, param, 0, null, size);
+        InfoBuffer out = new InfoBuffer(size[0]);
+        CL.clGetDeviceInfo(device, param, out.size(), out.pointer(), null);
+        return out;
     }
 }

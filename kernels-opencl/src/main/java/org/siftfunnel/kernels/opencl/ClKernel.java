@@ -3,8 +3,6 @@ package org.siftfunnel.kernels.opencl;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 
 import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,10 +29,12 @@ final class ClKernel {
         this.kernel = kernel;
         long[] size = new long[1];
         CL.clGetKernelWorkGroupInfo(kernel, runtime.device().id(), CL_KERNEL_WORK_GROUP_SIZE, 0, null, size);
-        byte[] raw = new byte[(int) size[0]];
-        CL.clGetKernelWorkGroupInfo(kernel, runtime.device().id(), CL_KERNEL_WORK_GROUP_SIZE, raw.length, Pointer.to(raw), null);
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
-        long max = raw.length >= Long.BYTES ? b.getLong() : b.getInt() & 0xFFFFFFFFL;
+        InfoBuffer out = new InfoBuffer(size[0]);
+        CL.clGetKernelWorkGroupInfo(kernel, runtime.device().id(), CL_KERNEL_WORK_GROUP_SIZE, out.size(), out.pointer(), null);
+        long max = out.getSize(size[0]);
+        if (max < 1) {
+            throw new IllegalStateException("opencl: the driver reports a largest work-group of " + max + " for kernel " + name);
+        }
         this.maxWorkGroup = Math.min(max, runtime.workGroupCap());
     }
 

@@ -7,7 +7,9 @@ import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +17,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.jocl.CL;
 import org.jocl.CLException;
-import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
@@ -51,6 +52,13 @@ final class ClRuntime {
     private final String buildOptions;
     private final boolean fp64;
     private final long workGroupCap;
+    /** Largest staging buffer for downloads: longer downloads go in chunks of this many floats. */
+    static final int DOWNLOAD_STAGE_FLOATS = 1 << 21;
+    private FloatBuffer downloadStage;
+    /** Outputs of the event queries, reused (harvesting runs under the lock). */
+    private final InfoBuffer eventStatus = new InfoBuffer(Integer.BYTES);
+    private final InfoBuffer eventStart = new InfoBuffer(Long.BYTES);
+    private final InfoBuffer eventEnd = new InfoBuffer(Long.BYTES);
 
     private record Pending(String op, cl_event event) {
     }
@@ -112,6 +120,21 @@ final class ClRuntime {
         lock.unlock();
     }
 
+    /**
+     * A native buffer downloads read into before copying to the caller's array (see
+     * {@code OpenClBackend.download}): room for {@code n} floats, or for
+     * {@link #DOWNLOAD_STAGE_FLOATS} when {@code n} is larger. Grown on demand and kept; callers
+     * hold the lock while they use it.
+     */
+    FloatBuffer downloadStage(int n) {
+        int want = Math.min(Math.max(n, 1), DOWNLOAD_STAGE_FLOATS);
+        if (downloadStage == null || downloadStage.capacity() < want) {
+            int size = Math.max(want, downloadStage == null ? 0 : Math.min(2 * downloadStage.capacity(), DOWNLOAD_STAGE_FLOATS));
+            downloadStage = ByteBuffer.allocateDirect(size * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        return downloadStage;
+    }
+
     /** Device memory, recycled by size. */
     ClMemoryPool memory() {
         return memory;
@@ -156,9 +179,9 @@ final class ClRuntime {
     private String buildLog(cl_program p) {
         long[] size = new long[1];
         CL.clGetProgramBuildInfo(p, device.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
-        byte[] log = new byte[(int) size[0]];
-        CL.clGetProgramBuildInfo(p, device.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-        return new String(log, StandardCharsets.UTF_8).trim();
+        InfoBuffer log = new InfoBuffer(size[0]);
+        CL.clGetProgramBuildInfo(p, device.id(), CL_PROGRAM_BUILD_LOG, log.size(), log.pointer(), null);
+        return log.getString().trim();
     }
 
     /**
@@ -197,22 +220,22 @@ final class ClRuntime {
     }
 
     private void harvest(boolean onlyCompleted) {
-        int[] status = new int[1];
-        long[] start = new long[1];
-        long[] end = new long[1];
+        InfoBuffer status = eventStatus;
+        InfoBuffer start = eventStart;
+        InfoBuffer end = eventEnd;
         while (!pending.isEmpty()) {
             Pending p = pending.peek();
             if (onlyCompleted) {
-                CL.clGetEventInfo(p.event(), CL_EVENT_COMMAND_EXECUTION_STATUS, Integer.BYTES, Pointer.to(status), null);
-                if (status[0] > CL_COMPLETE) {
+                CL.clGetEventInfo(p.event(), CL_EVENT_COMMAND_EXECUTION_STATUS, Integer.BYTES, status.pointer(), null);
+                if ((int) status.getUnsignedInt() > CL_COMPLETE) {
                     return; // still queued or running, and so is everything after it
                 }
             }
             pending.poll();
             try {
-                CL.clGetEventProfilingInfo(p.event(), CL_PROFILING_COMMAND_START, Long.BYTES, Pointer.to(start), null);
-                CL.clGetEventProfilingInfo(p.event(), CL_PROFILING_COMMAND_END, Long.BYTES, Pointer.to(end), null);
-                timings.record(p.op(), Math.max(0, end[0] - start[0]));
+                CL.clGetEventProfilingInfo(p.event(), CL_PROFILING_COMMAND_START, Long.BYTES, start.pointer(), null);
+                CL.clGetEventProfilingInfo(p.event(), CL_PROFILING_COMMAND_END, Long.BYTES, end.pointer(), null);
+                timings.record(p.op(), Math.max(0, end.getLong() - start.getLong()));
             } catch (CLException e) {
                 // A command that failed has no timing; its error surfaces where it was waited for.
             } finally {

@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.siftfunnel.engine.testing.ChildJvm;
 
 /**
  * OpenCL drivers must not take the JVM's signal handlers away (see {@link JvmSignalHandlers}):
@@ -77,23 +72,11 @@ class JvmSignalHandlersTest {
     }
 
     private static List<String> probe(boolean guard) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Dsiftfunnel.opencl.keepJvmSignalHandlers=" + guard, "-cp", System.getProperty("java.class.path"),
-                SignalHandlerProbe.class.getName()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("JDK_JAVA_OPTIONS");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        File stderr = File.createTempFile("signal-probe", ".err");
-        stderr.deleteOnExit();
-        builder.redirectError(stderr);
-        Process process = builder.start();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe JVM did not finish");
-        String err = Files.readString(stderr.toPath());
-        assertEquals(0, process.exitValue(), "probe failed:\n" + stdout + err);
-        List<String> lines = stdout.lines().toList();
-        assertEquals(4, lines.size(), stdout + err);
+        ChildJvm.Result r = ChildJvm.run(SignalHandlerProbe.class, List.of("--enable-native-access=ALL-UNNAMED",
+                "-Dsiftfunnel.opencl.keepJvmSignalHandlers=" + guard));
+        assertEquals(0, r.exitCode(), r.describe());
+        List<String> lines = r.stdoutLines();
+        assertEquals(4, lines.size(), String.join("\n", lines));
         return lines;
     }
 }
