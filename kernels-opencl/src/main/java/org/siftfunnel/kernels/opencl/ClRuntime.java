@@ -227,7 +227,7 @@ final class ClRuntime {
             Pending p = pending.peek();
             if (onlyCompleted) {
                 CL.clGetEventInfo(p.event(), CL_EVENT_COMMAND_EXECUTION_STATUS, Integer.BYTES, status.pointer(), null);
-                if ((int) status.getUnsignedInt() > CL_COMPLETE) {
+                if (status.getInt() > CL_COMPLETE) {
                     return; // still queued or running, and so is everything after it
                 }
             }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.jocl.Pointer;
 
 /**
- * The output of a {@code clGet*Info} query, in native memory. JOCL writes a Java array passed as
+ * The output of a {@code clGet*Info} query (or a small read), in native memory. JOCL writes a Java array passed as
  * the output only where the JVM lets native code write the array in place: under
  * {@code -Xcheck:jni} (which hands native code a copy) every device limit, name and kernel
  * work-group size read into an array came back as zeros, and the backend then divided by a
@@ -36,6 +36,16 @@ final class InfoBuffer {
 
     long getLong() {
         return bytes.getLong(0);
+    }
+
+    /** A cl_int (signed: event statuses are negative error codes for failed commands). */
+    int getInt() {
+        return getInt(0);
+    }
+
+    /** The cl_int at {@code byteOffset}. */
+    int getInt(int byteOffset) {
+        return bytes.getInt(byteOffset);
     }
 
     /** A cl_uint, unsigned. */

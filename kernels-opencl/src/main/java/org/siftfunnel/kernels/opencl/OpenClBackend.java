@@ -54,6 +54,8 @@ public final class OpenClBackend implements Backend {
     private final ClDevice device;
     private final ClBuffer placeholder;
     private final ClBuffer indexErrors;
+    /** Where {@link #checkIndices} reads {@link #indexErrors} (under the runtime's lock). */
+    private final InfoBuffer indexErrorsOut = new InfoBuffer(2L * Integer.BYTES);
     /** Whether JOCL's reads into Java arrays arrive here (see {@link #readsIntoArraysWork}). */
     private final boolean readsIntoArrays;
     private final Map<Scratch, ClBuffer> scratch = new EnumMap<>(Scratch.class);
@@ -777,10 +779,10 @@ public final class OpenClBackend implements Backend {
         runtime.lock();
         try {
             // Through native memory, which every JVM option lets JOCL fill (see readsIntoArraysWork).
-            FloatBuffer stage = runtime.downloadStage(2);
-            CL.clEnqueueReadBuffer(runtime.queue(), indexErrors.mem(), true, 0, 2L * Integer.BYTES, Pointer.to(stage), 0, null, null);
-            err[0] = Float.floatToRawIntBits(stage.get(0));
-            err[1] = Float.floatToRawIntBits(stage.get(1));
+            CL.clEnqueueReadBuffer(runtime.queue(), indexErrors.mem(), true, 0, 2L * Integer.BYTES, indexErrorsOut.pointer(),
+                    0, null, null);
+            err[0] = indexErrorsOut.getInt(0);
+            err[1] = indexErrorsOut.getInt(Integer.BYTES);
         } finally {
             runtime.unlock();
             Reference.reachabilityFence(indexErrors);
