@@ -52,11 +52,21 @@ final class JvmSignalHandlers {
     private JvmSignalHandlers() {
     }
 
-    /** Runs {@code call}, then puts back every signal handler it replaced. */
+    /**
+     * Runs {@code call}, then puts back every signal handler it replaced. Guarded calls run one at
+     * a time: a snapshot taken while another thread's call had the driver's handlers installed
+     * would otherwise "restore" them.
+     */
     static <T> T around(Supplier<T> call) {
         if (!ENABLED) {
             return call.get();
         }
+        synchronized (JvmSignalHandlers.class) {
+            return guarded(call);
+        }
+    }
+
+    private static <T> T guarded(Supplier<T> call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment[] before = dispositions(arena);
             try {
