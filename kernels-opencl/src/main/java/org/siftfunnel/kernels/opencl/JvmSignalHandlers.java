@@ -28,10 +28,15 @@ import java.util.function.Supplier;
  * <p>So each call that may load or initialise a driver (listing platforms, creating a context,
  * building a program, creating a kernel) runs between a snapshot of every standard signal's
  * disposition and a restore of those that changed. LLVM still believes its handlers are
- * registered, so it does not install them again. What is lost: LLVM's crash report when the
- * driver itself crashes (the JVM's hs_err file reports it instead), and PoCL's SIGFPE handler
- * for integer division by zero inside kernels (the JVM's handler took that signal back at the
- * first safepoint before this class existed too; the kernels never divide by zero).
+ * registered, so it does not install them again.
+ *
+ * <p>PoCL's SIGFPE handler was worse than a crash risk: meant for kernels that divide integers
+ * by zero, it skips the faulting instruction in whatever thread faulted, and HotSpot implements
+ * Java's integer division by zero with that very signal. With it installed, {@code 7 / 0} in
+ * compiled Java code quietly gave 7 instead of throwing ArithmeticException (measured, until
+ * the first safepoint happened to put the JVM's handlers back). What the restore loses: LLVM's
+ * crash report when the driver itself crashes (the JVM's hs_err file reports it instead), and
+ * PoCL's skipping of a kernel's division by zero (the kernels here never divide by zero).
  *
  * <p>Linux on x86-64 and aarch64 only (their signal numbers, and glibc's {@code struct sigaction},
  * which starts with the handler); elsewhere, with
