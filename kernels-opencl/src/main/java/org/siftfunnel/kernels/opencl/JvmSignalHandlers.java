@@ -95,11 +95,6 @@ final class JvmSignalHandlers {
         return ENABLED;
     }
 
-    /** Whether {@link #disposition} and {@link #handler} work here (guarded or not). */
-    static boolean readable() {
-        return SIGACTION != null;
-    }
-
     /** The address of the function that handles {@code signal} now (0 for the default, 1 for ignore). */
     static long handler(Arena arena, int signal) {
         return disposition(arena, signal).get(ValueLayout.JAVA_LONG, 0);
