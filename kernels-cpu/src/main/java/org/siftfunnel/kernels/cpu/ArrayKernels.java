@@ -154,6 +154,19 @@ interface ArrayKernels {
      */
     void winogradGradient(float[] g, int gOff, int gStride, int tiles, float[] e, int eOff, int eStride);
 
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * Outputs {@code [from, to)} of one output row of a 2×2, stride-2, unpadded max pooling. Output
+     * ox reads the window a = {@code x[r0 + 2·ox]}, b = the next element, c and d the same one input
+     * row ({@code inW}) further; {@code y[o + ox]} gets the maximum and, when switches is not null,
+     * {@code switches[o + ox] = base + 2·ox + w} with w = 0, 1, inW or inW + 1 for the winner. The
+     * reference's rules: a, b, c, d in that order, a later value winning if it is strictly greater
+     * or NaN, and a NaN ending its row (so a NaN in the second row takes over from one in the
+     * first). Every implementation gives the same bits.
+     */
+    void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to);
+
     // ---------------------------------------------------------------- distances
 
     /**

@@ -114,7 +114,7 @@ public final class CpuBackend implements Backend {
         this.parallel = new Parallel(threads, schedule);
         this.gemm = new Sgemm(threads, gemmWidth);
         this.convolution = new Convolution(parallel, new Sgemm(1, gemmWidth), gemm, kernels, maxColumnFloats);
-        this.pooling = new Pooling(parallel);
+        this.pooling = new Pooling(parallel, kernels);
         this.resampling = new Resampling(parallel);
         this.indexing = new Indexing(parallel);
     }

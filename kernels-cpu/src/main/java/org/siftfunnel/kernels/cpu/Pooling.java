@@ -6,17 +6,19 @@ import org.siftfunnel.engine.backend.PoolGeometry;
 
 /**
  * Max and average pooling and their adjoints, plane by plane (planes spread over the
- * threads). Windows are small (2×2, 3×3) and strided, which suits scalar loops better than
- * vectors; tie-breaking, NaN handling and padding follow the reference backend exactly. The
- * 2×2, stride-2, unpadded max pooling of every CNN block has its own loop over pairs of input
- * rows, without the general loop's per-element bounds tests.
+ * threads). Windows are small (2×2, 3×3) and strided, which mostly suits scalar loops;
+ * tie-breaking, NaN handling and padding follow the reference backend exactly. The 2×2,
+ * stride-2, unpadded max pooling of every CNN block goes a row of outputs at a time through the
+ * SIMD kernels ({@link ArrayKernels#maxPool2x2Row}), without the general loop's bounds tests.
  */
 final class Pooling {
 
     private final Parallel parallel;
+    private final ArrayKernels kernels;
 
-    Pooling(Parallel parallel) {
+    Pooling(Parallel parallel, ArrayKernels kernels) {
         this.parallel = parallel;
+        this.kernels = kernels;
     }
 
     private static long work(PoolGeometry g) {
@@ -39,69 +41,17 @@ final class Pooling {
 
     /**
      * {@link #maxPlane} for 2×2 windows at stride 2 without padding (all four inputs of every
-     * window exist). The visiting order, and so the choice among ties, is the general loop's:
-     * a, b on the first row, then c, d on the second, a later value winning only if strictly
-     * greater; that is the winner of (a, b), then of (c, d), then of the two. Without NaN the
-     * choices are made with integer selects on the float bits, which compile to conditional
-     * moves: on real data each comparison is a coin toss that a branch would mispredict half of
-     * the time. Windows holding a NaN take the general loop's exact path.
+     * window exist), a row of outputs at a time through {@link ArrayKernels#maxPool2x2Row}, which
+     * keeps the general loop's tie and NaN rules.
      */
-    private static void maxPlane2x2(float[] x, float[] y, float[] switches, PoolGeometry g, int p) {
+    private void maxPlane2x2(float[] x, float[] y, float[] switches, PoolGeometry g, int p) {
         int inW = g.inW();
         int outW = g.outW();
         int plane = p * g.inH() * inW;
         for (int oy = 0; oy < g.outH(); oy++) {
             int top = 2 * oy * inW;
-            int r0 = plane + top;
-            int r1 = r0 + inW;
-            int o = (p * g.outH() + oy) * outW;
-            for (int ox = 0; ox < outW; ox++, o++) {
-                int i = 2 * ox;
-                float a = x[r0 + i];
-                float b = x[r0 + i + 1];
-                float c = x[r1 + i];
-                float d = x[r1 + i + 1];
-                float best;
-                int where;
-                if (Float.isNaN(a) | Float.isNaN(b) | Float.isNaN(c) | Float.isNaN(d)) {
-                    where = windowWithNaN(a, b, c, d, inW);
-                    best = where == 0 ? a : where == 1 ? b : where == inW ? c : d;
-                } else {
-                    int takeB = b > a ? -1 : 0;
-                    int top2 = (Float.floatToRawIntBits(b) & takeB) | (Float.floatToRawIntBits(a) & ~takeB);
-                    int takeD = d > c ? -1 : 0;
-                    int bottom2 = (Float.floatToRawIntBits(d) & takeD) | (Float.floatToRawIntBits(c) & ~takeD);
-                    int takeBottom = Float.intBitsToFloat(bottom2) > Float.intBitsToFloat(top2) ? -1 : 0;
-                    best = Float.intBitsToFloat((bottom2 & takeBottom) | (top2 & ~takeBottom));
-                    where = ((inW + (takeD & 1)) & takeBottom) | ((takeB & 1) & ~takeBottom);
-                }
-                y[o] = best;
-                if (switches != null) {
-                    switches[o] = top + i + where;
-                }
-            }
+            kernels.maxPool2x2Row(x, plane + top, inW, y, (p * g.outH() + oy) * outW, switches, top, 0, outW);
         }
-    }
-
-    /** The general loop's choice in a 2×2 window holding a NaN: offset 0, 1, inW or inW + 1. */
-    private static int windowWithNaN(float a, float b, float c, float d, int inW) {
-        float best = a;
-        int where = 0;
-        if (!Float.isNaN(a) && (b > best || Float.isNaN(b))) {
-            best = b;
-            where = 1;
-        }
-        if (c > best || Float.isNaN(c)) {
-            best = c;
-            where = inW;
-            if (Float.isNaN(c)) {
-                return where;
-            }
-        }
-        if (d > best || Float.isNaN(d)) {
-            where = inW + 1;
-        }
-        return where;
     }
 
     private static void maxPlane(float[] x, float[] y, float[] switches, PoolGeometry g, int p) {

@@ -306,6 +306,67 @@ final class ScalarArrayKernels implements ArrayKernels {
         e[at + (4 * q + 3) * stride] = -b;
     }
 
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * The visiting order, and so the choice among ties, is the general pooling loop's: a, b on the
+     * first row, then c, d on the second, a later value winning only if strictly greater; that is
+     * the winner of (a, b), then of (c, d), then of the two. Without NaN the choices are made with
+     * integer selects on the float bits, which compile to conditional moves: on real data each
+     * comparison is a coin toss that a branch would mispredict half of the time. Windows holding a
+     * NaN take the general loop's exact path.
+     */
+    @Override
+    public void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to) {
+        int r1 = r0 + inW;
+        for (int ox = from; ox < to; ox++) {
+            int i = 2 * ox;
+            float a = x[r0 + i];
+            float b = x[r0 + i + 1];
+            float c = x[r1 + i];
+            float d = x[r1 + i + 1];
+            float best;
+            int where;
+            if (Float.isNaN(a) | Float.isNaN(b) | Float.isNaN(c) | Float.isNaN(d)) {
+                where = windowWithNaN(a, b, c, d, inW);
+                best = where == 0 ? a : where == 1 ? b : where == inW ? c : d;
+            } else {
+                int takeB = b > a ? -1 : 0;
+                int top2 = (Float.floatToRawIntBits(b) & takeB) | (Float.floatToRawIntBits(a) & ~takeB);
+                int takeD = d > c ? -1 : 0;
+                int bottom2 = (Float.floatToRawIntBits(d) & takeD) | (Float.floatToRawIntBits(c) & ~takeD);
+                int takeBottom = Float.intBitsToFloat(bottom2) > Float.intBitsToFloat(top2) ? -1 : 0;
+                best = Float.intBitsToFloat((bottom2 & takeBottom) | (top2 & ~takeBottom));
+                where = ((inW + (takeD & 1)) & takeBottom) | ((takeB & 1) & ~takeBottom);
+            }
+            y[o + ox] = best;
+            if (switches != null) {
+                switches[o + ox] = base + i + where;
+            }
+        }
+    }
+
+    /** The general loop's choice in a 2×2 window holding a NaN: offset 0, 1, inW or inW + 1. */
+    private static int windowWithNaN(float a, float b, float c, float d, int inW) {
+        float best = a;
+        int where = 0;
+        if (!Float.isNaN(a) && (b > best || Float.isNaN(b))) {
+            best = b;
+            where = 1;
+        }
+        if (c > best || Float.isNaN(c)) {
+            best = c;
+            where = inW;
+            if (Float.isNaN(c)) {
+                return where;
+            }
+        }
+        if (d > best || Float.isNaN(d)) {
+            where = inW + 1;
+        }
+        return where;
+    }
+
     // ---------------------------------------------------------------- distances
 
     @Override

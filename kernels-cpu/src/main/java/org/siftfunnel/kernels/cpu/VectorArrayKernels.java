@@ -10,6 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.siftfunnel.engine.backend.BinaryOp;
 import org.siftfunnel.engine.backend.ReduceOp;
@@ -1139,6 +1140,59 @@ final class VectorArrayKernels implements ArrayKernels {
     }
 
     // ================================================================ distances
+
+    // ================================================================ pooling
+
+    /** Even and odd lanes of two consecutive vectors: the left and right columns of V windows. */
+    private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(S, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+    private static final VectorSpecies<Integer> INT_LANES = VectorSpecies.of(int.class, S.vectorShape());
+
+    /**
+     * V windows at a time: two loads per input row, split into their even and odd lanes (the
+     * windows' left and right columns), then the scalar kernel's three choices as lane masks. A
+     * block holding a NaN, and the last outW mod V outputs, go through the scalar kernel, so the
+     * bits are the scalar kernel's in every case.
+     */
+    @Override
+    public void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to) {
+        int r1 = r0 + inW;
+        int ox = from;
+        for (int upper = to - V; ox <= upper; ox += V) {
+            int i = 2 * ox;
+            FloatVector top0 = fromArray(S, x, r0 + i);
+            FloatVector top1 = fromArray(S, x, r0 + i + V);
+            FloatVector bottom0 = fromArray(S, x, r1 + i);
+            FloatVector bottom1 = fromArray(S, x, r1 + i + V);
+            FloatVector a = top0.rearrange(EVEN_LANES, top1);
+            FloatVector b = top0.rearrange(ODD_LANES, top1);
+            FloatVector c = bottom0.rearrange(EVEN_LANES, bottom1);
+            FloatVector d = bottom0.rearrange(ODD_LANES, bottom1);
+            VectorMask<Float> nan = a.test(VectorOperators.IS_NAN).or(b.test(VectorOperators.IS_NAN))
+                    .or(c.test(VectorOperators.IS_NAN)).or(d.test(VectorOperators.IS_NAN));
+            if (nan.anyTrue()) {
+                SCALAR_TAIL.maxPool2x2Row(x, r0, inW, y, o, switches, base, ox, ox + V);
+                continue;
+            }
+            VectorMask<Float> takeB = b.compare(VectorOperators.GT, a);
+            FloatVector upperBest = a.blend(b, takeB);
+            VectorMask<Float> takeD = d.compare(VectorOperators.GT, c);
+            FloatVector lowerBest = c.blend(d, takeD);
+            VectorMask<Float> takeLower = lowerBest.compare(VectorOperators.GT, upperBest);
+            upperBest.blend(lowerBest, takeLower).intoArray(y, o + ox);
+            if (switches != null) {
+                IntVector upperWhere = IntVector.zero(INT_LANES).blend(1, takeB.cast(INT_LANES));
+                IntVector lowerWhere = IntVector.broadcast(INT_LANES, inW).blend(inW + 1, takeD.cast(INT_LANES));
+                // base + 2·(ox + lane) + where, converted to float as the scalar kernel's store does
+                upperWhere.blend(lowerWhere, takeLower.cast(INT_LANES))
+                        .add(IntVector.zero(INT_LANES).addIndex(2)).add(base + i)
+                        .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(switches, o + ox);
+            }
+        }
+        if (ox < to) {
+            SCALAR_TAIL.maxPool2x2Row(x, r0, inW, y, o, switches, base, ox, to);
+        }
+    }
 
     @Override
     public void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out) {
