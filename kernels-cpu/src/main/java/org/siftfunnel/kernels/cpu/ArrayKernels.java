@@ -157,15 +157,15 @@ interface ArrayKernels {
     // ---------------------------------------------------------------- pooling
 
     /**
-     * Outputs {@code [from, to)} of one output row of a 2×2, stride-2, unpadded max pooling. Output
-     * ox reads the window a = {@code x[r0 + 2·ox]}, b = the next element, c and d the same one input
-     * row ({@code inW}) further; {@code y[o + ox]} gets the maximum and, when switches is not null,
-     * {@code switches[o + ox] = base + 2·ox + w} with w = 0, 1, inW or inW + 1 for the winner. The
-     * reference's rules: a, b, c, d in that order, a later value winning if it is strictly greater
-     * or NaN, and a NaN ending its row (so a NaN in the second row takes over from one in the
-     * first). Every implementation gives the same bits.
+     * {@code rows} output rows of a 2×2, stride-2, unpadded max pooling. Output ox of row k reads
+     * the window a = {@code x[r0 + 2k·inW + 2·ox]}, b = the next element, c and d the same one input
+     * row ({@code inW}) further; {@code y[o + k·outW + ox]} gets the maximum and, when switches is
+     * not null, {@code switches[o + k·outW + ox] = base + 2k·inW + 2·ox + w} with w = 0, 1, inW or
+     * inW + 1 for the winner. The reference's rules: a, b, c, d in that order, a later value
+     * winning if it is strictly greater or NaN, and a NaN ending its row (so a NaN in the second
+     * row takes over from one in the first). Every implementation gives the same bits.
      */
-    void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to);
+    void maxPool2x2Rows(float[] x, int r0, int inW, int rows, float[] y, int o, int outW, float[] switches, int base);
 
     // ---------------------------------------------------------------- distances
 

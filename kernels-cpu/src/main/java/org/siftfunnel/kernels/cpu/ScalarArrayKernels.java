@@ -308,63 +308,42 @@ final class ScalarArrayKernels implements ArrayKernels {
 
     // ---------------------------------------------------------------- pooling
 
-    /**
-     * The visiting order, and so the choice among ties, is the general pooling loop's: a, b on the
-     * first row, then c, d on the second, a later value winning only if strictly greater; that is
-     * the winner of (a, b), then of (c, d), then of the two. Without NaN the choices are made with
-     * integer selects on the float bits, which compile to conditional moves: on real data each
-     * comparison is a coin toss that a branch would mispredict half of the time. Windows holding a
-     * NaN take the general loop's exact path.
-     */
     @Override
-    public void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to) {
-        int r1 = r0 + inW;
-        for (int ox = from; ox < to; ox++) {
-            int i = 2 * ox;
-            float a = x[r0 + i];
-            float b = x[r0 + i + 1];
-            float c = x[r1 + i];
-            float d = x[r1 + i + 1];
-            float best;
-            int where;
-            if (Float.isNaN(a) | Float.isNaN(b) | Float.isNaN(c) | Float.isNaN(d)) {
-                where = windowWithNaN(a, b, c, d, inW);
-                best = where == 0 ? a : where == 1 ? b : where == inW ? c : d;
-            } else {
-                int takeB = b > a ? -1 : 0;
-                int top2 = (Float.floatToRawIntBits(b) & takeB) | (Float.floatToRawIntBits(a) & ~takeB);
-                int takeD = d > c ? -1 : 0;
-                int bottom2 = (Float.floatToRawIntBits(d) & takeD) | (Float.floatToRawIntBits(c) & ~takeD);
-                int takeBottom = Float.intBitsToFloat(bottom2) > Float.intBitsToFloat(top2) ? -1 : 0;
-                best = Float.intBitsToFloat((bottom2 & takeBottom) | (top2 & ~takeBottom));
-                where = ((inW + (takeD & 1)) & takeBottom) | ((takeB & 1) & ~takeBottom);
-            }
-            y[o + ox] = best;
-            if (switches != null) {
-                switches[o + ox] = base + i + where;
-            }
-        }
+    public void maxPool2x2Rows(float[] x, int r0, int inW, int rows, float[] y, int o, int outW, float[] switches, int base) {
+        maxPool2x2(x, r0, inW, rows, y, o, outW, switches, base, 0, outW);
     }
 
-    /** The general loop's choice in a 2×2 window holding a NaN: offset 0, 1, inW or inW + 1. */
-    private static int windowWithNaN(float a, float b, float c, float d, int inW) {
-        float best = a;
-        int where = 0;
-        if (!Float.isNaN(a) && (b > best || Float.isNaN(b))) {
-            best = b;
-            where = 1;
-        }
-        if (c > best || Float.isNaN(c)) {
-            best = c;
-            where = inW;
-            if (Float.isNaN(c)) {
-                return where;
+    /**
+     * {@link #maxPool2x2Rows} for outputs [from, to) of each row, in the reference's plain loop. It
+     * serves the vector kernels' tails and their blocks holding a NaN, and the tests; the pooling
+     * of planes whose rows are too short for vectors has its own branch-free loop
+     * ({@code Pooling}), which makes the same choices.
+     */
+    static void maxPool2x2(float[] x, int r0, int inW, int rows, float[] y, int o, int outW, float[] switches, int base,
+                           int from, int to) {
+        for (int k = 0; k < rows; k++) {
+            for (int ox = from; ox < to; ox++) {
+                int first = r0 + 2 * k * inW + 2 * ox;
+                float best = Float.NEGATIVE_INFINITY;
+                int where = -1;
+                for (int row = 0; row < 2; row++) {
+                    for (int col = 0; col < 2; col++) {
+                        float v = x[first + row * inW + col];
+                        if (v > best || where < 0 || Float.isNaN(v)) {
+                            best = v;
+                            where = row * inW + col;
+                            if (Float.isNaN(v)) {
+                                break; // a NaN ends its row, as in the reference's loop
+                            }
+                        }
+                    }
+                }
+                y[o + k * outW + ox] = best;
+                if (switches != null) {
+                    switches[o + k * outW + ox] = base + 2 * k * inW + 2 * ox + where;
+                }
             }
         }
-        if (d > best || Float.isNaN(d)) {
-            where = inW + 1;
-        }
-        return where;
     }
 
     // ---------------------------------------------------------------- distances

@@ -1152,13 +1152,20 @@ final class VectorArrayKernels implements ArrayKernels {
      * V windows at a time: two loads per input row, split into their even and odd lanes (the
      * windows' left and right columns), then the scalar kernel's three choices as lane masks. A
      * block holding a NaN, and the last outW mod V outputs, go through the scalar kernel, so the
-     * bits are the scalar kernel's in every case.
+     * bits are the scalar kernel's in every case. Rows shorter than a vector are better left to
+     * the scalar loop altogether ({@code Pooling} does).
      */
     @Override
-    public void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int from, int to) {
+    public void maxPool2x2Rows(float[] x, int r0, int inW, int rows, float[] y, int o, int outW, float[] switches, int base) {
+        for (int k = 0; k < rows; k++) {
+            maxPool2x2Row(x, r0 + 2 * k * inW, inW, y, o + k * outW, switches, base + 2 * k * inW, outW);
+        }
+    }
+
+    private static void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int outW) {
         int r1 = r0 + inW;
-        int ox = from;
-        for (int upper = to - V; ox <= upper; ox += V) {
+        int ox = 0;
+        for (int upper = outW - V; ox <= upper; ox += V) {
             int i = 2 * ox;
             FloatVector top0 = fromArray(S, x, r0 + i);
             FloatVector top1 = fromArray(S, x, r0 + i + V);
@@ -1171,7 +1178,7 @@ final class VectorArrayKernels implements ArrayKernels {
             VectorMask<Float> nan = a.test(VectorOperators.IS_NAN).or(b.test(VectorOperators.IS_NAN))
                     .or(c.test(VectorOperators.IS_NAN)).or(d.test(VectorOperators.IS_NAN));
             if (nan.anyTrue()) {
-                SCALAR_TAIL.maxPool2x2Row(x, r0, inW, y, o, switches, base, ox, ox + V);
+                ScalarArrayKernels.maxPool2x2(x, r0, inW, 1, y, o, 0, switches, base, ox, ox + V);
                 continue;
             }
             VectorMask<Float> takeB = b.compare(VectorOperators.GT, a);
@@ -1189,8 +1196,8 @@ final class VectorArrayKernels implements ArrayKernels {
                         .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(switches, o + ox);
             }
         }
-        if (ox < to) {
-            SCALAR_TAIL.maxPool2x2Row(x, r0, inW, y, o, switches, base, ox, to);
+        if (ox < outW) {
+            ScalarArrayKernels.maxPool2x2(x, r0, inW, 1, y, o, 0, switches, base, ox, outW);
         }
     }
 

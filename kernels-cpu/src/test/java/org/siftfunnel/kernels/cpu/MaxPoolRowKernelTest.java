@@ -11,11 +11,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.siftfunnel.kernels.cpu.gemm.VectorWidth;
 
 /**
- * {@link ArrayKernels#maxPool2x2Row} at 512, 256 and 128 bits gives the scalar kernel's bits,
+ * {@link ArrayKernels#maxPool2x2Rows} at 512, 256 and 128 bits gives the scalar kernel's bits,
  * outputs and switches alike, and the scalar kernel follows the reference's rules (checked here
- * against a plain transcription of the general pooling loop). Rows are shorter than, as long as
+ * against a transcription of the reference's pooling loop). Rows are shorter than, as long as
  * and longer than every vector; values are drawn from a small set so that ties are everywhere,
- * with −0 next to +0, infinities and NaNs; only [from, to) may be written.
+ * with −0 next to +0, infinities and NaNs; nothing outside the output rows may be written.
  */
 class MaxPoolRowKernelTest {
     private static final float SENTINEL = -12345.5f;
@@ -56,39 +56,39 @@ class MaxPoolRowKernelTest {
         ArrayKernels k = SimdSupport.kernelsFor(width);
         ArrayKernels scalar = SimdSupport.kernelsFor(VectorWidth.SCALAR);
         SplittableRandom r = new SplittableRandom(outW * 7919L + width.ordinal() * 31L + (withNaN ? 1 : 0));
-        int inW = 2 * outW + 3; // a row longer than the windows need: the extra columns are never read
+        int rows = 3;
+        int inW = 2 * outW + 3; // rows longer than the windows need: the extra columns are never read
         int r0 = 5;
-        float[] x = new float[r0 + 2 * inW + 7];
+        float[] x = new float[r0 + 2 * rows * inW + 7];
         float[] pool = {-1f, 0f, -0f, 0.5f, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         for (int i = 0; i < x.length; i++) {
             x[i] = withNaN && r.nextInt(40) == 0 ? Float.NaN : pool[r.nextInt(pool.length)];
         }
         int o = 3;
         int base = 1000;
-        for (int[] range : new int[][] {{0, outW}, {outW / 3, outW - outW / 4}}) {
-            for (boolean switches : new boolean[] {true, false}) {
-                float[] y = filled(o + outW + 4);
-                float[] s = switches ? filled(o + outW + 4) : null;
-                float[] yScalar = filled(o + outW + 4);
-                float[] sScalar = switches ? filled(o + outW + 4) : null;
-                k.maxPool2x2Row(x, r0, inW, y, o, s, base, range[0], range[1]);
-                scalar.maxPool2x2Row(x, r0, inW, yScalar, o, sScalar, base, range[0], range[1]);
-                for (int i = 0; i < y.length; i++) {
-                    assertEquals(Float.floatToRawIntBits(yScalar[i]), Float.floatToRawIntBits(y[i]), "y[" + i + "]");
-                    if (switches) {
-                        assertEquals(Float.floatToRawIntBits(sScalar[i]), Float.floatToRawIntBits(s[i]), "switch[" + i + "]");
-                    }
-                    boolean inside = i >= o + range[0] && i < o + range[1];
-                    if (!inside) {
-                        assertEquals(SENTINEL, y[i], "y[" + i + "] lies outside [from, to) and must stay untouched");
-                        continue;
-                    }
-                    int ox = i - o;
-                    int where = winner(x, r0, inW, 2 * ox);
-                    assertEquals(Float.floatToRawIntBits(x[r0 + 2 * ox + where]), Float.floatToRawIntBits(y[i]), "value of output " + ox);
-                    if (switches) {
-                        assertEquals((float) (base + 2 * ox + where), s[i], "switch of output " + ox);
-                    }
+        for (boolean switches : new boolean[] {true, false}) {
+            float[] y = filled(o + rows * outW + 4);
+            float[] s = switches ? filled(y.length) : null;
+            float[] yScalar = filled(y.length);
+            float[] sScalar = switches ? filled(y.length) : null;
+            k.maxPool2x2Rows(x, r0, inW, rows, y, o, outW, s, base);
+            scalar.maxPool2x2Rows(x, r0, inW, rows, yScalar, o, outW, sScalar, base);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(Float.floatToRawIntBits(yScalar[i]), Float.floatToRawIntBits(y[i]), "y[" + i + "]");
+                if (switches) {
+                    assertEquals(Float.floatToRawIntBits(sScalar[i]), Float.floatToRawIntBits(s[i]), "switch[" + i + "]");
+                }
+                if (i < o || i >= o + rows * outW) {
+                    assertEquals(SENTINEL, y[i], "y[" + i + "] lies outside the output rows and must stay untouched");
+                    continue;
+                }
+                int row = (i - o) / outW;
+                int ox = (i - o) % outW;
+                int at = 2 * row * inW + 2 * ox;
+                int where = winner(x, r0, inW, at);
+                assertEquals(Float.floatToRawIntBits(x[r0 + at + where]), Float.floatToRawIntBits(y[i]), "value of output " + (i - o));
+                if (switches) {
+                    assertEquals((float) (base + at + where), s[i], "switch of output " + (i - o));
                 }
             }
         }
