@@ -1139,8 +1139,6 @@ final class VectorArrayKernels implements ArrayKernels {
         }
     }
 
-    // ================================================================ distances
-
     // ================================================================ pooling
 
     /** Even and odd lanes of two consecutive vectors: the left and right columns of V windows. */
@@ -1164,6 +1162,11 @@ final class VectorArrayKernels implements ArrayKernels {
 
     private static void maxPool2x2Row(float[] x, int r0, int inW, float[] y, int o, float[] switches, int base, int outW) {
         int r1 = r0 + inW;
+        // The window offsets of the upper and lower rows, and twice the lane index (vectors made
+        // once per row, not per block).
+        IntVector upperOffsets = IntVector.zero(INT_LANES);
+        IntVector lowerOffsets = IntVector.broadcast(INT_LANES, inW);
+        IntVector twiceLane = IntVector.zero(INT_LANES).addIndex(2);
         int ox = 0;
         for (int upper = outW - V; ox <= upper; ox += V) {
             int i = 2 * ox;
@@ -1188,11 +1191,11 @@ final class VectorArrayKernels implements ArrayKernels {
             VectorMask<Float> takeLower = lowerBest.compare(VectorOperators.GT, upperBest);
             upperBest.blend(lowerBest, takeLower).intoArray(y, o + ox);
             if (switches != null) {
-                IntVector upperWhere = IntVector.zero(INT_LANES).blend(1, takeB.cast(INT_LANES));
-                IntVector lowerWhere = IntVector.broadcast(INT_LANES, inW).blend(inW + 1, takeD.cast(INT_LANES));
+                IntVector upperWhere = upperOffsets.blend(1, takeB.cast(INT_LANES));
+                IntVector lowerWhere = lowerOffsets.blend(inW + 1, takeD.cast(INT_LANES));
                 // base + 2·(ox + lane) + where, converted to float as the scalar kernel's store does
                 upperWhere.blend(lowerWhere, takeLower.cast(INT_LANES))
-                        .add(IntVector.zero(INT_LANES).addIndex(2)).add(base + i)
+                        .add(twiceLane).add(base + i)
                         .convert(VectorOperators.I2F, 0).reinterpretAsFloats().intoArray(switches, o + ox);
             }
         }
@@ -1200,6 +1203,8 @@ final class VectorArrayKernels implements ArrayKernels {
             ScalarArrayKernels.maxPool2x2(x, r0, inW, 1, y, o, 0, switches, base, ox, outW);
         }
     }
+
+    // ================================================================ distances
 
     @Override
     public void squaredDistances(float[] x, int d, int i0, int rows, int j, double[] out) {

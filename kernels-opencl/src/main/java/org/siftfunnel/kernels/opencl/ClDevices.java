@@ -38,7 +38,7 @@ public final class ClDevices {
      * missing: a {@link CLException} without an ICD, a {@link LinkageError} without libOpenCL.
      */
     public static List<ClDevice> list() {
-        return JvmSignalHandlers.around(() -> listDevices(platforms()));
+        return JvmSignalHandlers.around(() -> listDevices(queryPlatforms()));
     }
 
     /**
@@ -46,14 +46,17 @@ public final class ClDevices {
      * signal handlers: {@link JvmSignalHandlers} puts them back.
      */
     static cl_platform_id[] platforms() {
-        return JvmSignalHandlers.around(() -> {
-            CL.setExceptionsEnabled(true);
-            int[] count = new int[1];
-            CL.clGetPlatformIDs(0, null, count);
-            cl_platform_id[] platforms = new cl_platform_id[count[0]];
-            CL.clGetPlatformIDs(platforms.length, platforms, null);
-            return platforms;
-        });
+        return JvmSignalHandlers.around(ClDevices::queryPlatforms);
+    }
+
+    /** {@link #platforms} without the guard, for callers that hold one already. */
+    private static cl_platform_id[] queryPlatforms() {
+        CL.setExceptionsEnabled(true);
+        int[] count = new int[1];
+        CL.clGetPlatformIDs(0, null, count);
+        cl_platform_id[] platforms = new cl_platform_id[count[0]];
+        CL.clGetPlatformIDs(platforms.length, platforms, null);
+        return platforms;
     }
 
     private static List<ClDevice> listDevices(cl_platform_id[] platforms) {
