@@ -53,7 +53,6 @@ final class PrivacyUtilityFigure {
         XYSeriesCollection curves = new XYSeriesCollection();
         List<Color> pointColors = new ArrayList<>();
         List<Color> curveColors = new ArrayList<>();
-        List<double[]> pointValues = new ArrayList<>(); // x, y, x error, y error of each labelled point
         for (DefenseEntry d : results.defenses().values()) {
             Optional<Measure> y = d.metric("accuracy");
             Optional<Measure> x = d.attackMetric(Claims.BLACKBOX, attackKey);
@@ -66,7 +65,6 @@ final class PrivacyUtilityFigure {
                 double ye = y.get().hasStd() ? 100 * y.get().std() : 0;
                 s.add(xv, xv - xe, xv + xe, yv, yv - ye, yv + ye);
                 points.addSeries(s);
-                pointValues.add(new double[] {xv, yv, xe, ye});
                 pointColors.add(palette.get(d.name()));
             }
             XYSeries curve = new XYSeries(d.name() + " sweep", false, true);
@@ -125,7 +123,7 @@ final class PrivacyUtilityFigure {
                 : "Privacy–utility: accuracy vs black-box attack SSIM";
         JFreeChart chart = new JFreeChart(title, ChartStyle.TITLE, plot, true);
         ChartStyle.style(chart);
-        labelPoints(chart, plot, points, pointValues, curves);
+        labelPoints(chart, plot, points, curves);
         return Optional.of(ChartStyle.render(chart, WIDTH, HEIGHT));
     }
 
@@ -135,8 +133,8 @@ final class PrivacyUtilityFigure {
      * axes or the layout, so the final rendering has the same geometry.
      */
     private static void labelPoints(JFreeChart chart, XYPlot plot, XYIntervalSeriesCollection points,
-                                    List<double[]> values, XYSeriesCollection curves) {
-        if (values.isEmpty()) {
+                                    XYSeriesCollection curves) {
+        if (points.getSeriesCount() == 0) {
             return;
         }
         ChartRenderingInfo info = new ChartRenderingInfo();
@@ -159,8 +157,10 @@ final class PrivacyUtilityFigure {
         List<LabelPlacer.Mark> marks = new ArrayList<>();
         List<Point2D> sizes = new ArrayList<>();
         List<Rectangle2D> obstacles = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            double[] v = values.get(i);
+        for (int i = 0; i < points.getSeriesCount(); i++) {
+            // Each point series holds one item: the value and its ± std interval.
+            double[] v = {points.getXValue(i, 0), points.getYValue(i, 0),
+                    points.getXValue(i, 0) - points.getStartXValue(i, 0), points.getYValue(i, 0) - points.getStartYValue(i, 0)};
             double px = xAxis.valueToJava2D(v[0], area, xEdge);
             double py = yAxis.valueToJava2D(v[1], area, yEdge);
             LabelPlacer.Mark m = new LabelPlacer.Mark(px, py, POINT_RADIUS);
