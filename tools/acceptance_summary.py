@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Issue 5's acceptance figures over seeds that come from more than one source.
+
+The acceptance run (default profile, 3 seeds) lost its folder after seeds 1 and 2 were complete
+(docs/results.md, "The acceptance run"); what remains of those seeds is the per-seed figures
+recorded in docs/acceptance-run/recorded-seeds-1-2.json. Seed 3 was computed again by its own
+`./siftfunnel evaluate --seed 3 --seeds 1` run. This script puts the per-seed figures of both
+kinds of source side by side and checks the claims on the means, with the rules of the report's
+own check (org.siftfunnel.model.report.Claims):
+
+* accuracy: SiftFunnel within 3 points of the undefended model;
+* black-box SSIM on SiftFunnel <= 0.5 x the undefended model's;
+* black-box MSE on SiftFunnel >= 1.3 x that of the strongest comparable baseline (the highest MSE
+  among noise, dropout, nopeek, mid, mid-head, bido whose mean accuracy is at least SiftFunnel's
+  minus 3 points);
+* corrected MINE and delta_z_ratio of SiftFunnel <= 0.5 x the lowest comparable baseline's and
+  <= 0.5 x the undefended model's;
+* the strongest attack on SiftFunnel: the highest mean SSIM of every attack run.
+
+Usage:
+  python3 tools/acceptance_summary.py --recorded docs/acceptance-run/recorded-seeds-1-2.json \
+      --results runs/eval-seed3/results.json [--results ...] [--markdown]
+
+Each --results file is a results.json (its per_seed entries are used; a one-seed run without
+per_seed counts as its `seeds[0]`). A seed given by two sources is an error. Means are over the
+seeds that have the number; the spread is the sample standard deviation (n - 1).
+"""
+import argparse
+import json
+import math
+import sys
+
+REFERENCE = "siftfunnel"
+UNDEFENDED = "none"
+BASELINES = ["noise", "dropout", "nopeek", "mid", "mid-head", "bido"]
+ACCURACY_LOSS_LIMIT = 0.03
+SSIM_RATIO_LIMIT = 0.5
+MSE_RATIO_LIMIT = 1.3
+REDUCTION_LIMIT = 0.5
+
+
+def load_seeds(recorded, results):
+    """seed (int) -> {defense: entry} with entry keys accuracy, delta_z_ratio, mine_*, attacks."""
+    seeds = {}
+
+    def add(seed, defenses, source):
+        if seed in seeds:
+            raise SystemExit(f"seed {seed} is given twice (again by {source})")
+        seeds[seed] = defenses
+
+    for path in recorded:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        for seed, s in doc["seeds"].items():
+            add(int(seed), s["defenses"], path)
+    for path in results:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        per_seed = doc.get("per_seed")
+        if per_seed:
+            for s in per_seed:
+                add(int(s["seed"]), s["defenses"], path)
+        elif len(doc.get("seeds", [])) == 1:
+            add(int(doc["seeds"][0]), doc["defenses"], path)
+        else:
+            raise SystemExit(f"{path}: neither per_seed nor a single seed")
+    return dict(sorted(seeds.items()))
+
+
+def value(entry, key, attack=None):
+    if entry is None:
+        return None
+    if attack is not None:
+        entry = entry.get("attacks", {}).get(attack)
+        if entry is None:
+            return None
+    v = entry.get(key)
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+class Stat:
+    def __init__(self, values):
+        self.values = values  # seed -> value, seeds that have it
+
+    @property
+    def n(self):
+        return len(self.values)
+
+    @property
+    def mean(self):
+        return sum(self.values.values()) / self.n if self.n else None
+
+    @property
+    def std(self):
+        if self.n < 2:
+            return None
+        m = self.mean
+        return math.sqrt(sum((v - m) ** 2 for v in self.values.values()) / (self.n - 1))
+
+    def text(self, fmt):
+        if not self.n:
+            return "not measured"
+        s = format(self.mean, fmt)
+        if self.std is not None:
+            s += " ± " + format(self.std, fmt)
+        return s + f" ({self.n} seed{'s' if self.n != 1 else ''}: " + ", ".join(
+            f"{k}: {format(v, fmt)}" for k, v in self.values.items()) + ")"
+
+
+def stat(seeds, defense, key, attack=None):
+    out = {}
+    for seed, defenses in seeds.items():
+        v = value(defenses.get(defense), key, attack)
+        if v is not None:
+            out[seed] = v
+    return Stat(out)
+
+
+def verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def comparable_baselines(seeds, ref_accuracy):
+    """Baselines whose mean accuracy is at least the reference's minus the margin, and the rest."""
+    yes, no = [], []
+    for b in BASELINES:
+        a = stat(seeds, b, "accuracy")
+        if not a.n:
+            continue
+        (yes if a.mean >= ref_accuracy - ACCURACY_LOSS_LIMIT - 1e-12 else no).append((b, a.mean))
+    return yes, no
+
+
+def claims(seeds):
+    lines = []
+    ref_acc = stat(seeds, REFERENCE, "accuracy")
+    und_acc = stat(seeds, UNDEFENDED, "accuracy")
+    gap = Stat({s: und_acc.values[s] - v for s, v in ref_acc.values.items() if s in und_acc.values})
+    gap_pts = Stat({s: 100 * v for s, v in gap.values.items()})
+    lines.append(f"- accuracy: {REFERENCE} {ref_acc.text('.4f')}, {UNDEFENDED} {und_acc.text('.4f')}; "
+                 f"gap {gap_pts.text('.2f')} points (claim ≤ 3): "
+                 f"{verdict(gap.mean <= ACCURACY_LOSS_LIMIT + 1e-12)}")
+
+    ssim_ref = stat(seeds, REFERENCE, "ssim", "blackbox")
+    ssim_und = stat(seeds, UNDEFENDED, "ssim", "blackbox")
+    ratio = ssim_ref.mean / ssim_und.mean
+    per_seed_ratio = Stat({s: v / ssim_und.values[s] for s, v in ssim_ref.values.items() if s in ssim_und.values})
+    lines.append(f"- black-box SSIM: {REFERENCE} {ssim_ref.text('.3f')}, {UNDEFENDED} {ssim_und.text('.3f')}; "
+                 f"ratio of the means {ratio:.3f}, per-seed ratios {per_seed_ratio.text('.3f')} (claim ≤ 0.5): "
+                 f"{verdict(ratio <= SSIM_RATIO_LIMIT)}")
+
+    comparable, not_comparable = comparable_baselines(seeds, ref_acc.mean)
+    nc = "; not comparable: " + ", ".join(f"{b} ({a:.4f})" for b, a in not_comparable) if not_comparable else ""
+    mse_ref = stat(seeds, REFERENCE, "mse", "blackbox")
+    mse_base = [(b, stat(seeds, b, "mse", "blackbox")) for b, _ in comparable]
+    mse_base = [(b, s) for b, s in mse_base if s.n]
+    b, s = max(mse_base, key=lambda t: t[1].mean)
+    lines.append(f"- black-box MSE: {REFERENCE} {mse_ref.text('.4f')}; strongest comparable baseline {b} "
+                 f"{s.text('.4f')}; ratio {mse_ref.mean / s.mean:.2f} (claim ≥ 1.3): "
+                 f"{verdict(mse_ref.mean >= MSE_RATIO_LIMIT * s.mean)}{nc}")
+
+    for key, label, fmt in [("mine_corrected", "corrected MINE (nats)", ".3f"), ("delta_z_ratio", "ΔZ/dim(z)", ".3f")]:
+        ref = stat(seeds, REFERENCE, key)
+        if not ref.n:
+            lines.append(f"- {label}: not measured for {REFERENCE}")
+            continue
+        base = [(b, stat(seeds, b, key)) for b, _ in comparable]
+        base = [(b, s) for b, s in base if s.n]
+        und = stat(seeds, UNDEFENDED, key)
+        parts = []
+        if base:
+            b, s = min(base, key=lambda t: t[1].mean)
+            parts.append(f"strongest comparable baseline {b} {s.text(fmt)}, {100 * (1 - ref.mean / s.mean):.0f} % lower "
+                         f"(claim ≥ 50 %): {verdict(ref.mean <= REDUCTION_LIMIT * s.mean)}")
+        if und.n:
+            parts.append(f"{UNDEFENDED} {und.text(fmt)}, {100 * (1 - ref.mean / und.mean):.0f} % lower "
+                         f"(claim ≥ 50 %): {verdict(ref.mean <= REDUCTION_LIMIT * und.mean)}")
+        lines.append(f"- {label}: {REFERENCE} {ref.text(fmt)}; " + "; ".join(parts))
+
+    attacks = sorted({a for d in seeds.values() for a in d.get(REFERENCE, {}).get("attacks", {})})
+    best = max(((a, stat(seeds, REFERENCE, "ssim", a)) for a in attacks), key=lambda t: t[1].mean)
+    mse = stat(seeds, REFERENCE, "mse", best[0])
+    lines.append(f"- strongest attack on {REFERENCE} by mean SSIM: {best[0]}, SSIM {best[1].text('.3f')}, "
+                 f"MSE {mse.text('.4f')}")
+    return lines
+
+
+def per_seed_table(seeds):
+    attacks = ["blackbox", "whitebox-paper", "whitebox", "shadow", "adaptive-blackbox", "adaptive-whitebox"]
+    out = ["| seed | defense | accuracy | ΔZ/dim(z) | " + " | ".join(f"{a} SSIM / MSE" for a in attacks) + " |",
+           "|---|---|---:|---:|" + "---|" * len(attacks)]
+    for seed, defenses in seeds.items():
+        for name, e in defenses.items():
+            cells = []
+            for a in attacks:
+                s, m = value(e, "ssim", a), value(e, "mse", a)
+                cells.append("—" if s is None else f"{s:.3f} / {m:.4f}")
+            acc, dz = value(e, "accuracy"), value(e, "delta_z_ratio")
+            out.append(f"| {seed} | {name} | {'—' if acc is None else f'{acc:.4f}'} | "
+                       f"{'—' if dz is None else f'{dz:.3f}'} | " + " | ".join(cells) + " |")
+    return out
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--recorded", action="append", default=[], help="recorded per-seed figures (JSON)")
+    p.add_argument("--results", action="append", default=[], help="a results.json")
+    p.add_argument("--table", action="store_true", help="also print the per-seed table (markdown)")
+    a = p.parse_args(argv)
+    seeds = load_seeds(a.recorded, a.results)
+    if not seeds:
+        p.error("no seeds: give --recorded and/or --results")
+    print(f"seeds: {', '.join(map(str, seeds))}")
+    if a.table:
+        print("\n".join(per_seed_table(seeds)))
+        print()
+    print("\n".join(claims(seeds)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

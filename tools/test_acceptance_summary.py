@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Checks tools/acceptance_summary.py on small made-up seeds: which baseline counts as comparable,
+which one is the strongest for each metric, the verdicts at and past each limit, and that a seed
+given twice is refused. Standard library only.
+Usage: python3 tools/test_acceptance_summary.py [-v]
+"""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import acceptance_summary as summary  # noqa: E402
+
+
+def entry(acc, ssim, mse, dz, mine=None, adaptive_ssim=None):
+    e = {"accuracy": acc, "delta_z_ratio": dz, "attacks": {"blackbox": {"ssim": ssim, "mse": mse}}}
+    if mine is not None:
+        e["mine_corrected"] = mine
+    if adaptive_ssim is not None:
+        e["attacks"]["adaptive-blackbox"] = {"ssim": adaptive_ssim, "mse": mse / 2}
+    return e
+
+
+def seed(sf_acc=0.88, sf_ssim=0.40, sf_mse=0.030, sf_dz=0.25):
+    return {
+        "none": entry(0.90, 0.85, 0.002, 0.80, mine=1.0),
+        "siftfunnel": entry(sf_acc, sf_ssim, sf_mse, sf_dz, mine=0.1, adaptive_ssim=0.7),
+        # comparable (0.86 >= 0.88 - 0.03), strongest by MSE and by delta_z
+        "nopeek": entry(0.86, 0.70, 0.006, 0.55, mine=0.9),
+        # comparable, weaker
+        "bido": entry(0.90, 0.85, 0.003, 0.78, mine=0.95),
+        # not comparable: would otherwise be the strongest everywhere
+        "dropout": entry(0.20, 0.60, 0.050, 0.10, mine=0.05),
+    }
+
+
+class ClaimsTest(unittest.TestCase):
+    def lines(self, seeds):
+        return summary.claims(dict(enumerate(seeds, start=1)))
+
+    def line(self, seeds, prefix):
+        return next(line for line in self.lines(seeds) if line.startswith("- " + prefix))
+
+    def test_all_pass_and_the_strongest_comparable_baseline_is_used(self):
+        lines = self.lines([seed(), seed()])
+        self.assertEqual(6, len(lines))
+        for line in lines[:5]:
+            self.assertIn("PASS", line)
+            self.assertNotIn("FAIL", line)
+        mse = self.line([seed()], "black-box MSE")
+        self.assertIn("strongest comparable baseline nopeek", mse)
+        self.assertIn("ratio 5.00", mse)
+        self.assertIn("not comparable: dropout (0.2000)", mse)
+        self.assertIn("strongest comparable baseline nopeek", self.line([seed()], "ΔZ/dim"))
+        self.assertIn("adaptive-blackbox, SSIM 0.700", lines[5])
+
+    def test_limits(self):
+        # accuracy gap of 3.5 points, SSIM ratio 0.6, MSE only 1.2x nopeek's, delta_z 0.6x nopeek's
+        worse = seed(sf_acc=0.865, sf_ssim=0.51, sf_mse=0.0072, sf_dz=0.33)
+        self.assertIn("FAIL", self.line([worse], "accuracy"))
+        self.assertIn("FAIL", self.line([worse], "black-box SSIM"))
+        self.assertIn("FAIL", self.line([worse], "black-box MSE"))
+        dz = self.line([worse], "ΔZ/dim")
+        self.assertIn("40 % lower (claim ≥ 50 %): FAIL", dz)
+        self.assertIn("59 % lower (claim ≥ 50 %): PASS", dz)
+
+    def test_means_and_spread_over_seeds(self):
+        line = self.line([seed(sf_acc=0.88), seed(sf_acc=0.86)], "accuracy")
+        self.assertIn("gap 3.00 ± 1.41", line)
+        self.assertIn("PASS", line)  # a mean gap of exactly 3 points is within 3
+
+    def test_a_number_missing_in_one_seed_is_averaged_over_the_others(self):
+        s2 = seed()
+        del s2["siftfunnel"]["mine_corrected"]
+        self.assertIn("siftfunnel 0.100 (1 seed: 1: 0.100)", self.line([seed(), s2], "corrected MINE"))
+
+
+class LoadTest(unittest.TestCase):
+    def test_sources_are_merged_and_a_seed_twice_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            recorded = os.path.join(d, "recorded.json")
+            with open(recorded, "w") as f:
+                json.dump({"seeds": {"1": {"defenses": seed()}, "2": {"defenses": seed()}}}, f)
+            one = os.path.join(d, "results.json")
+            with open(one, "w") as f:
+                json.dump({"seeds": [3], "defenses": seed()}, f)
+            self.assertEqual([1, 2, 3], list(summary.load_seeds([recorded], [one])))
+            again = os.path.join(d, "again.json")
+            with open(again, "w") as f:
+                json.dump({"seeds": [2, 3], "per_seed": [{"seed": 2, "defenses": seed()}]}, f)
+            with self.assertRaises(SystemExit):
+                summary.load_seeds([recorded], [again])
+
+
+if __name__ == "__main__":
+    unittest.main()
