@@ -22,12 +22,17 @@ Usage:
       --results runs/eval-seed3/results.json [--results ...] [--markdown]
 
 Each --results file is a results.json (its per_seed entries are used; a one-seed run without
-per_seed counts as its `seeds[0]`). A seed given by two sources is an error. Means are over the
+per_seed counts as its `seeds[0]`). --partial DIR reads an unfinished evaluation from its stage
+files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the accuracy of trained defenses from
+DIR/train/<model>-seed<k>/summary.json or, in docs/acceptance-run, DIR/train-records/...): what
+results.json would hold for the stages done so far. A seed given by two sources is an error. Means are over the
 seeds that have the number; the spread is the sample standard deviation (n - 1).
 """
 import argparse
+import glob
 import json
 import math
+import os
 import sys
 
 REFERENCE = "siftfunnel"
@@ -39,7 +44,38 @@ MSE_RATIO_LIMIT = 1.3
 REDUCTION_LIMIT = 0.5
 
 
-def load_seeds(recorded, results):
+def load_partial(folder):
+    """seed -> {defense: entry} from the stage files of an evaluation folder, results.json's keys."""
+    seeds = {}
+    for seed_dir in sorted(glob.glob(os.path.join(folder, "state", "seed*"))):
+        seed = int(os.path.basename(seed_dir)[len("seed"):])
+        defenses = {}
+        for entry_dir in sorted(glob.glob(os.path.join(seed_dir, "*"))):
+            name = os.path.basename(entry_dir)
+            e = {"attacks": {}}
+            for f in sorted(glob.glob(os.path.join(entry_dir, "*.json"))):
+                with open(f, encoding="utf-8") as fh:
+                    stage = json.load(fh)
+                kind, result = stage["stage"], stage["result"]
+                if kind.startswith("attack:"):
+                    e["attacks"][kind[len("attack:"):]] = result
+                elif kind in ("accuracy", "features", "mine"):
+                    e.update(result)
+            defenses[name] = e
+        seeds[seed] = defenses
+    # A trained defense's accuracy is its training's final one (after BatchNorm recalibration), as
+    # results.json takes it; noise and dropout have an accuracy stage of their own (above).
+    for runs in ("train", "train-records"):
+        for summary in sorted(glob.glob(os.path.join(folder, runs, "*-seed*", "summary.json"))):
+            name, _, seed = os.path.basename(os.path.dirname(summary)).rpartition("-seed")
+            e = seeds.setdefault(int(seed), {}).setdefault(name, {"attacks": {}})
+            if "accuracy" not in e:
+                with open(summary, encoding="utf-8") as fh:
+                    e["accuracy"] = json.load(fh)["final_test_accuracy"]
+    return seeds
+
+
+def load_seeds(recorded, results, partial=()):
     """seed (int) -> {defense: entry} with entry keys accuracy, delta_z_ratio, mine_*, attacks."""
     seeds = {}
 
@@ -64,6 +100,9 @@ def load_seeds(recorded, results):
             add(int(doc["seeds"][0]), doc["defenses"], path)
         else:
             raise SystemExit(f"{path}: neither per_seed nor a single seed")
+    for folder in partial:
+        for seed, defenses in load_partial(folder).items():
+            add(seed, defenses, folder)
     return dict(sorted(seeds.items()))
 
 
@@ -131,38 +170,56 @@ def comparable_baselines(seeds, ref_accuracy):
     return yes, no
 
 
+def not_measured(label, *missing):
+    return f"- {label}: NOT MEASURED (no {', '.join(missing)} yet)"
+
+
 def claims(seeds):
+    """One line per claim: the means, their spread and per-seed values, and the verdict on the means."""
     lines = []
     ref_acc = stat(seeds, REFERENCE, "accuracy")
     und_acc = stat(seeds, UNDEFENDED, "accuracy")
-    gap = Stat({s: und_acc.values[s] - v for s, v in ref_acc.values.items() if s in und_acc.values})
-    gap_pts = Stat({s: 100 * v for s, v in gap.values.items()})
-    lines.append(f"- accuracy: {REFERENCE} {ref_acc.text('.4f')}, {UNDEFENDED} {und_acc.text('.4f')}; "
-                 f"gap {gap_pts.text('.2f')} points (claim ≤ 3): "
-                 f"{verdict(gap.mean <= ACCURACY_LOSS_LIMIT + 1e-12)}")
+    if ref_acc.n and und_acc.n:
+        gap = Stat({s: und_acc.values[s] - v for s, v in ref_acc.values.items() if s in und_acc.values})
+        gap_pts = Stat({s: 100 * v for s, v in gap.values.items()})
+        loss = und_acc.mean - ref_acc.mean
+        lines.append(f"- accuracy: {REFERENCE} {ref_acc.text('.4f')}, {UNDEFENDED} {und_acc.text('.4f')}; "
+                     f"gap of the means {100 * loss:.2f} points, per seed {gap_pts.text('.2f')} (claim ≤ 3): "
+                     f"{verdict(loss <= ACCURACY_LOSS_LIMIT + 1e-12)}")
+    else:
+        lines.append(not_measured("accuracy", f"{REFERENCE} or {UNDEFENDED} accuracy"))
 
     ssim_ref = stat(seeds, REFERENCE, "ssim", "blackbox")
     ssim_und = stat(seeds, UNDEFENDED, "ssim", "blackbox")
-    ratio = ssim_ref.mean / ssim_und.mean
-    per_seed_ratio = Stat({s: v / ssim_und.values[s] for s, v in ssim_ref.values.items() if s in ssim_und.values})
-    lines.append(f"- black-box SSIM: {REFERENCE} {ssim_ref.text('.3f')}, {UNDEFENDED} {ssim_und.text('.3f')}; "
-                 f"ratio of the means {ratio:.3f}, per-seed ratios {per_seed_ratio.text('.3f')} (claim ≤ 0.5): "
-                 f"{verdict(ratio <= SSIM_RATIO_LIMIT)}")
+    if ssim_ref.n and ssim_und.n:
+        ratio = ssim_ref.mean / ssim_und.mean
+        per_seed_ratio = Stat({s: v / ssim_und.values[s] for s, v in ssim_ref.values.items() if s in ssim_und.values})
+        lines.append(f"- black-box SSIM: {REFERENCE} {ssim_ref.text('.3f')}, {UNDEFENDED} {ssim_und.text('.3f')}; "
+                     f"ratio of the means {ratio:.3f}, per seed {per_seed_ratio.text('.3f')} (claim ≤ 0.5): "
+                     f"{verdict(ratio <= SSIM_RATIO_LIMIT)}")
+    else:
+        lines.append(not_measured("black-box SSIM", f"black-box SSIM of {REFERENCE} or {UNDEFENDED}"))
 
+    if not ref_acc.n:
+        lines.append(not_measured("comparisons with the baselines", f"{REFERENCE} accuracy to decide comparability"))
+        return lines
     comparable, not_comparable = comparable_baselines(seeds, ref_acc.mean)
     nc = "; not comparable: " + ", ".join(f"{b} ({a:.4f})" for b, a in not_comparable) if not_comparable else ""
     mse_ref = stat(seeds, REFERENCE, "mse", "blackbox")
     mse_base = [(b, stat(seeds, b, "mse", "blackbox")) for b, _ in comparable]
     mse_base = [(b, s) for b, s in mse_base if s.n]
-    b, s = max(mse_base, key=lambda t: t[1].mean)
-    lines.append(f"- black-box MSE: {REFERENCE} {mse_ref.text('.4f')}; strongest comparable baseline {b} "
-                 f"{s.text('.4f')}; ratio {mse_ref.mean / s.mean:.2f} (claim ≥ 1.3): "
-                 f"{verdict(mse_ref.mean >= MSE_RATIO_LIMIT * s.mean)}{nc}")
+    if mse_ref.n and mse_base:
+        b, s = max(mse_base, key=lambda t: t[1].mean)
+        lines.append(f"- black-box MSE: {REFERENCE} {mse_ref.text('.4f')}; strongest comparable baseline {b} "
+                     f"{s.text('.4f')}; ratio {mse_ref.mean / s.mean:.2f} (claim ≥ 1.3): "
+                     f"{verdict(mse_ref.mean >= MSE_RATIO_LIMIT * s.mean)}{nc}")
+    else:
+        lines.append(not_measured("black-box MSE", f"black-box MSE of {REFERENCE} or of a comparable baseline"))
 
     for key, label, fmt in [("mine_corrected", "corrected MINE (nats)", ".3f"), ("delta_z_ratio", "ΔZ/dim(z)", ".3f")]:
         ref = stat(seeds, REFERENCE, key)
         if not ref.n:
-            lines.append(f"- {label}: not measured for {REFERENCE}")
+            lines.append(not_measured(label, f"{key} of {REFERENCE}"))
             continue
         base = [(b, stat(seeds, b, key)) for b, _ in comparable]
         base = [(b, s) for b, s in base if s.n]
@@ -172,16 +229,23 @@ def claims(seeds):
             b, s = min(base, key=lambda t: t[1].mean)
             parts.append(f"strongest comparable baseline {b} {s.text(fmt)}, {100 * (1 - ref.mean / s.mean):.0f} % lower "
                          f"(claim ≥ 50 %): {verdict(ref.mean <= REDUCTION_LIMIT * s.mean)}")
+        else:
+            parts.append("no comparable baseline measured: NOT MEASURED")
         if und.n:
             parts.append(f"{UNDEFENDED} {und.text(fmt)}, {100 * (1 - ref.mean / und.mean):.0f} % lower "
                          f"(claim ≥ 50 %): {verdict(ref.mean <= REDUCTION_LIMIT * und.mean)}")
+        else:
+            parts.append(f"{UNDEFENDED}: NOT MEASURED")
         lines.append(f"- {label}: {REFERENCE} {ref.text(fmt)}; " + "; ".join(parts))
 
     attacks = sorted({a for d in seeds.values() for a in d.get(REFERENCE, {}).get("attacks", {})})
-    best = max(((a, stat(seeds, REFERENCE, "ssim", a)) for a in attacks), key=lambda t: t[1].mean)
-    mse = stat(seeds, REFERENCE, "mse", best[0])
-    lines.append(f"- strongest attack on {REFERENCE} by mean SSIM: {best[0]}, SSIM {best[1].text('.3f')}, "
-                 f"MSE {mse.text('.4f')}")
+    if attacks:
+        best = max(((a, stat(seeds, REFERENCE, "ssim", a)) for a in attacks), key=lambda t: t[1].mean)
+        mse = stat(seeds, REFERENCE, "mse", best[0])
+        lines.append(f"- strongest attack on {REFERENCE} by mean SSIM (of {', '.join(attacks)}): {best[0]}, "
+                     f"SSIM {best[1].text('.3f')}, MSE {mse.text('.4f')}")
+    else:
+        lines.append(not_measured("strongest attack", f"attack on {REFERENCE}"))
     return lines
 
 
@@ -205,11 +269,12 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--recorded", action="append", default=[], help="recorded per-seed figures (JSON)")
     p.add_argument("--results", action="append", default=[], help="a results.json")
+    p.add_argument("--partial", action="append", default=[], help="an unfinished evaluation folder (its stage files)")
     p.add_argument("--table", action="store_true", help="also print the per-seed table (markdown)")
     a = p.parse_args(argv)
-    seeds = load_seeds(a.recorded, a.results)
+    seeds = load_seeds(a.recorded, a.results, a.partial)
     if not seeds:
-        p.error("no seeds: give --recorded and/or --results")
+        p.error("no seeds: give --recorded, --results or --partial")
     print(f"seeds: {', '.join(map(str, seeds))}")
     if a.table:
         print("\n".join(per_seed_table(seeds)))

@@ -68,7 +68,7 @@ class ClaimsTest(unittest.TestCase):
 
     def test_means_and_spread_over_seeds(self):
         line = self.line([seed(sf_acc=0.88), seed(sf_acc=0.86)], "accuracy")
-        self.assertIn("gap 3.00 ± 1.41", line)
+        self.assertIn("gap of the means 3.00 points, per seed 3.00 ± 1.41", line)
         self.assertIn("PASS", line)  # a mean gap of exactly 3 points is within 3
 
     def test_a_number_missing_in_one_seed_is_averaged_over_the_others(self):
@@ -77,7 +77,40 @@ class ClaimsTest(unittest.TestCase):
         self.assertIn("siftfunnel 0.100 (1 seed: 1: 0.100)", self.line([seed(), s2], "corrected MINE"))
 
 
+    def test_absent_numbers_are_not_measured(self):
+        only_accuracy = {"none": {"accuracy": 0.9}, "siftfunnel": {"accuracy": 0.88}}
+        lines = self.lines([only_accuracy])
+        self.assertIn("PASS", lines[0])
+        for line in lines[1:]:
+            self.assertIn("NOT MEASURED", line)
+            self.assertNotIn("PASS", line)
+            self.assertNotIn("FAIL", line)
+
+
 class LoadTest(unittest.TestCase):
+    def test_partial_folder_reads_stage_files_and_training_accuracy(self):
+        def write(path, doc):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                json.dump(doc, f)
+
+        with tempfile.TemporaryDirectory() as d:
+            st = os.path.join(d, "state", "seed3")
+            write(os.path.join(st, "none", "attack-blackbox.json"),
+                  {"stage": "attack:blackbox", "result": {"ssim": 0.8, "mse": 0.002}})
+            write(os.path.join(st, "none", "features.json"), {"stage": "features", "result": {"delta_z_ratio": 0.79}})
+            write(os.path.join(st, "noise", "accuracy.json"), {"stage": "accuracy", "result": {"accuracy": 0.87}})
+            write(os.path.join(d, "train", "none-seed3", "summary.json"), {"final_test_accuracy": 0.9045})
+            write(os.path.join(d, "train-records", "siftfunnel-seed3", "summary.json"), {"final_test_accuracy": 0.88})
+            seeds = summary.load_seeds([], [], [d])
+            self.assertEqual([3], list(seeds))
+            s3 = seeds[3]
+            self.assertEqual(0.9045, s3["none"]["accuracy"])
+            self.assertEqual(0.79, s3["none"]["delta_z_ratio"])
+            self.assertEqual({"ssim": 0.8, "mse": 0.002}, s3["none"]["attacks"]["blackbox"])
+            self.assertEqual(0.87, s3["noise"]["accuracy"])
+            self.assertEqual({"accuracy": 0.88, "attacks": {}}, s3["siftfunnel"])
+
     def test_sources_are_merged_and_a_seed_twice_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
             recorded = os.path.join(d, "recorded.json")
