@@ -170,6 +170,21 @@ class EvaluationTest {
         evaluation(b, settings).run();
         assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(b))));
 
+        // The stage files alone carry a run to a fresh folder (or machine): only the models are
+        // trained again, bit for bit as before, and every number comes back the same.
+        Path c = tmp.resolve("c");
+        try (var files = Files.walk(a.resolve("state"))) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".json")).toList()) {
+                Path to = c.resolve(a.relativize(f));
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to);
+            }
+        }
+        Evaluation moved = evaluation(c, settings);
+        moved.run();
+        assertEquals(Map.of("train", 2), moved.store().executions());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(c))));
+
         // A rerun in the same folder runs nothing and writes the same results.
         Evaluation again = evaluation(a, settings);
         again.run();
