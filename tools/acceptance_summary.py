@@ -24,8 +24,7 @@ Usage:
 Each --results file is a results.json (its per_seed entries are used; a one-seed run without
 per_seed counts as its `seeds[0]`). --partial DIR reads an unfinished evaluation from its stage
 files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the accuracy of trained defenses from
-DIR/train/<model>-seed<k>/summary.json or, in docs/acceptance-run, DIR/train-records/...): what
-results.json would hold for the stages done so far. A seed given by two sources is an error. Means are over the
+DIR/train/<model>-seed<k>/summary.json): what results.json would hold for the stages done so far. A seed given by two sources is an error. Means are over the
 seeds that have the number; the spread is the sample standard deviation (n - 1).
 """
 import argparse
@@ -65,13 +64,11 @@ def load_partial(folder):
         seeds[seed] = defenses
     # A trained defense's accuracy is its training's final one (after BatchNorm recalibration), as
     # results.json takes it; noise and dropout have an accuracy stage of their own (above).
-    for runs in ("train", "train-records"):
-        for summary in sorted(glob.glob(os.path.join(folder, runs, "*-seed*", "summary.json"))):
-            name, _, seed = os.path.basename(os.path.dirname(summary)).rpartition("-seed")
-            e = seeds.setdefault(int(seed), {}).setdefault(name, {"attacks": {}})
-            if "accuracy" not in e:
-                with open(summary, encoding="utf-8") as fh:
-                    e["accuracy"] = json.load(fh)["final_test_accuracy"]
+    for summary in sorted(glob.glob(os.path.join(folder, "train", "*-seed*", "summary.json"))):
+        name, _, seed = os.path.basename(os.path.dirname(summary)).rpartition("-seed")
+        e = seeds.setdefault(int(seed), {}).setdefault(name, {"attacks": {}})
+        with open(summary, encoding="utf-8") as fh:
+            e["accuracy"] = json.load(fh)["final_test_accuracy"]
     return seeds
 
 

@@ -101,7 +101,7 @@ class LoadTest(unittest.TestCase):
             write(os.path.join(st, "none", "features.json"), {"stage": "features", "result": {"delta_z_ratio": 0.79}})
             write(os.path.join(st, "noise", "accuracy.json"), {"stage": "accuracy", "result": {"accuracy": 0.87}})
             write(os.path.join(d, "train", "none-seed3", "summary.json"), {"final_test_accuracy": 0.9045})
-            write(os.path.join(d, "train-records", "siftfunnel-seed3", "summary.json"), {"final_test_accuracy": 0.88})
+            write(os.path.join(d, "train", "siftfunnel-seed3", "summary.json"), {"final_test_accuracy": 0.88})
             seeds = summary.load_seeds([], [], [d])
             self.assertEqual([3], list(seeds))
             s3 = seeds[3]

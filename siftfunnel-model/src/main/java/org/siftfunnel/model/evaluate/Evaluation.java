@@ -113,8 +113,55 @@ public final class Evaluation {
         }
     }
 
-    /** A loaded, trained model with what its run folder reports. */
-    private record Trained(SplitModel model, Path run, double accuracy, Double accuracyWithoutRecalibration, double seconds) {
+    /**
+     * A trained model with what its run folder reports. The weights are loaded only when a stage
+     * has to compute: a run whose stages are all recorded needs no checkpoint, so results.json can
+     * be assembled from the stage files and the trainings' records alone (docs/evaluation.md).
+     */
+    private final class Trained {
+        private final String key;
+        private final TrainSettings settings;
+        private final long seed;
+        private final Path run;
+        private final double accuracy;
+        private final Double accuracyWithoutRecalibration;
+        private SplitModel model;
+
+        Trained(String key, TrainSettings settings, long seed, Path run, double accuracy, Double accuracyWithoutRecalibration) {
+            this.key = key;
+            this.settings = settings;
+            this.seed = seed;
+            this.run = run;
+            this.accuracy = accuracy;
+            this.accuracyWithoutRecalibration = accuracyWithoutRecalibration;
+        }
+
+        Path run() {
+            return run;
+        }
+
+        double accuracy() {
+            return accuracy;
+        }
+
+        Double accuracyWithoutRecalibration() {
+            return accuracyWithoutRecalibration;
+        }
+
+        /** The trained model; a finished run whose checkpoint is not in the folder is trained again first. */
+        SplitModel model() throws IOException {
+            if (model == null) {
+                if (Checkpoints.readMetadata(run, "last") == null) {
+                    retrainWithoutCheckpoint(this);
+                }
+                SplitModel m = Trainer.buildModel(settings, data.channels(), data.numClasses());
+                m.to(backend);
+                Checkpoints.loadInto(run, "last", m, null);
+                m.eval();
+                model = m;
+            }
+            return model;
+        }
     }
 
     private final TrainSettings base;
@@ -360,21 +407,10 @@ public final class Evaluation {
         }
         if (!finished) {
             header(seed, key, resumable ? "train (resuming " + relative(run) + ")" : "train -> " + relative(run));
-            Trainer trainer = new Trainer(s, data, backend, run, out);
-            activeTrainer = trainer;
-            Trainer.Result r;
-            try {
-                if (stop.get()) {
-                    throw new Interrupted();
-                }
-                r = trainer.run(resumable);
-            } finally {
-                activeTrainer = null;
-            }
-            if (r.interrupted()) {
-                throw new Interrupted();
-            }
-            store.countExecution("train");
+            train(s, run, resumable);
+        } else if (!resumable) {
+            out.printf(Locale.ROOT, "seed %d · %s: the finished run %s has its records but no checkpoint here; "
+                    + "it is trained again only if a stage still to run needs it%n", seed, key, relative(run));
         } else {
             out.printf(Locale.ROOT, "seed %d · %s: reusing the finished run %s%n", seed, key, relative(run));
         }
@@ -382,17 +418,50 @@ public final class Evaluation {
         Map<String, Object> runInfo = readJson(run.resolve("run.json"));
         noteBuild(seed, key, "train",
                 runInfo != null && runInfo.get("environment") instanceof Map<?, ?> env ? env.get("git_commit") : null);
-        SplitModel model = Trainer.buildModel(s, data.channels(), data.numClasses());
-        model.to(backend);
-        Checkpoints.loadInto(run, "last", model, null);
-        model.eval();
         Map<String, Object> summary = readJson(run.resolve("summary.json"));
         double acc = ((Number) summary.get("final_test_accuracy")).doubleValue();
         Double raw = summary.get("final_test_accuracy_without_recalibration") instanceof Number n ? n.doubleValue() : null;
         double secs = summary.get("seconds") instanceof Number n2 ? n2.doubleValue() : 0;
         computeSeconds.merge("train_s", secs, Double::sum);
         remaining.done("train", secs, !finished);
-        return new Trained(model, run, acc, raw, secs);
+        return new Trained(key, s, seed, run, acc, raw);
+    }
+
+    private void train(TrainSettings s, Path run, boolean resume) throws IOException {
+        Trainer trainer = new Trainer(s, data, backend, run, out);
+        activeTrainer = trainer;
+        Trainer.Result r;
+        try {
+            if (stop.get()) {
+                throw new Interrupted();
+            }
+            r = trainer.run(resume);
+        } finally {
+            activeTrainer = null;
+        }
+        if (r.interrupted()) {
+            throw new Interrupted();
+        }
+        store.countExecution("train");
+    }
+
+    /**
+     * Trains a finished run again whose checkpoint is missing (its records were copied without
+     * it) because a stage needs the model. The same seed, backend and thread count give the same
+     * weights; a different accuracy means they did not, and is said, since the recorded stages saw
+     * the recorded model. The recorded accuracy stays the one reported.
+     */
+    private void retrainWithoutCheckpoint(Trained t) throws IOException {
+        out.printf(Locale.ROOT, "%nseed %d · %s: a stage needs the model, whose checkpoint is not here: training %s again%n",
+                t.seed, t.key, relative(t.run));
+        train(t.settings, t.run, false);
+        Map<String, Object> summary = readJson(t.run.resolve("summary.json"));
+        double again = ((Number) summary.get("final_test_accuracy")).doubleValue();
+        if (again != t.accuracy) {
+            out.printf(Locale.ROOT, "warning: seed %d · %s: trained again to accuracy %.4f, not the recorded %.4f (another backend, "
+                    + "thread count or build): the stages computed from now on see another model than the recorded ones%n",
+                    t.seed, t.key, again, t.accuracy);
+        }
     }
 
     /** A run's config without the settings that do not change what is trained's identity (device, threads). */
@@ -420,15 +489,15 @@ public final class Evaluation {
 
     // ------------------------------------------------------------------ per-entry stages
 
-    /** A stage's computation; it may keep snapshots of its progress in {@code snapshots}. */
+    /** A stage's computation on the entry's model; it may keep snapshots of its progress in {@code snapshots}. */
     @FunctionalInterface
     private interface StageBody {
-        Map<String, Object> run(StageSnapshots snapshots) throws IOException;
+        Map<String, Object> run(SplitModel model, StageSnapshots snapshots) throws IOException;
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> stage(long seed, Entry e, String stage, String category, Map<String, Object> inputs, StageBody body)
-            throws IOException {
+    private Map<String, Object> stage(long seed, Entry e, String stage, String category, Map<String, Object> inputs, Trained t,
+                                      StageBody body) throws IOException {
         checkStop();
         Map<String, Object> doc = store.find(seed, e.name(), stage, inputs);
         boolean computedHere = doc == null;
@@ -436,6 +505,7 @@ public final class Evaluation {
             warnOtherBuild(seed, e.name(), stage, doc.get("build"));
         } else {
             header(seed, e.name(), stage);
+            SplitModel model = t.model(); // loaded (or trained again) before the stage's clock starts
             StageSnapshots snapshots = new StageSnapshots(store.file(seed, e.name(), stage), inputs, store.build(), backend,
                     eval.snapshotSeconds, out, "seed " + seed + " · " + e.name() + " · " + stage);
             snapshots.afterSave(afterSnapshot);
@@ -443,7 +513,7 @@ public final class Evaluation {
             activeSnapshots = snapshots;
             Map<String, Object> result;
             try {
-                result = body.run(snapshots);
+                result = body.run(model, snapshots);
             } finally {
                 activeSnapshots = null;
             }
@@ -526,8 +596,8 @@ public final class Evaluation {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("params", new LinkedHashMap<>(e.instance().parameters()));
         if (e.inferenceOnly()) {
-            Map<String, Object> r = stage(seed, e, "accuracy", "accuracy_s", inputs(e, seed, "test_images", test.size()),
-                    snaps -> Map.of("accuracy", accuracy(t.model(), perturbation(e, seed, "accuracy"))));
+            Map<String, Object> r = stage(seed, e, "accuracy", "accuracy_s", inputs(e, seed, "test_images", test.size()), t,
+                    (model, snaps) -> Map.of("accuracy", accuracy(model, perturbation(e, seed, "accuracy"))));
             m.put("accuracy", r.get("accuracy"));
         } else {
             m.put("accuracy", t.accuracy());
@@ -535,16 +605,16 @@ public final class Evaluation {
                 m.put("accuracy_without_recalibration", t.accuracyWithoutRecalibration());
             }
         }
-        Map<String, Object> edge = stage(seed, e, "edge", "edge_s", inputs(e, seed, "latency_runs", eval.latencyRuns),
-                snaps -> EdgeCost.measure(t.model(), perturbation(e, seed, "edge"), backend, eval.latencyRuns, seed));
-        Map<String, Object> features = stage(seed, e, "features", "features_s", inputs(e, seed, "feature_images", featureImages.size()),
-                snaps -> features(t.model(), perturbation(e, seed, "features"), seed));
+        Map<String, Object> edge = stage(seed, e, "edge", "edge_s", inputs(e, seed, "latency_runs", eval.latencyRuns), t,
+                (model, snaps) -> EdgeCost.measure(model, perturbation(e, seed, "edge"), backend, eval.latencyRuns, seed));
+        Map<String, Object> features = stage(seed, e, "features", "features_s", inputs(e, seed, "feature_images", featureImages.size()), t,
+                (model, snaps) -> features(model, perturbation(e, seed, "features"), seed));
         m.putAll(features);
         if (eval.mine) {
             MineRunSettings ms = eval.mineSettings(seed);
             Map<String, Object> mine = stage(seed, e, "mine", "mine_s", inputs(e, seed, "mine_epochs", ms.epochs(), "mine_batch_size",
-                    ms.batchSize(), "mine_train_limit", eval.mineTrainLimit, "mine_eval_limit", eval.mineEvalLimit),
-                    snaps -> mine(e, seed, t.model(), ms, snaps));
+                    ms.batchSize(), "mine_train_limit", eval.mineTrainLimit, "mine_eval_limit", eval.mineEvalLimit), t,
+                    (model, snaps) -> mine(e, seed, model, ms, snaps));
             m.putAll(mine);
         }
         for (String k : List.of("edge_params", "edge_macs", "bytes_per_image", "edge_latency_ms")) {
@@ -556,7 +626,8 @@ public final class Evaluation {
             Attack attack = Attacks.create(a, eval.attackOptions());
             Map<String, Object> in = inputs(e, seed, "attack", attack.settings(), "aux_images", auxiliary.size(), "victims",
                     victims.size(), "classifier_epochs", eval.classifierEpochs, "recon", seed == seeds.get(0));
-            attacks.put(a, stage(seed, e, "attack:" + a, "attacks_s", in, snaps -> attack(e, seed, t.model(), attack, classifier, snaps)));
+            attacks.put(a, stage(seed, e, "attack:" + a, "attacks_s", in, t,
+                    (model, snaps) -> attack(e, seed, model, attack, classifier, snaps)));
         }
         if (!attacks.isEmpty()) {
             m.put("attacks", attacks);

@@ -107,6 +107,17 @@ class EvaluationTest {
         return v;
     }
 
+    /** Copies the files under {@code from} that {@code which} accepts to the same places under {@code to}. */
+    private static void copyFiles(Path from, Path to, java.util.function.Predicate<Path> which) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(which).toList()) {
+                Path target = to.resolve(from.relativize(f));
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
+            }
+        }
+    }
+
     private static Map<String, Object> readResults(Path dir) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("results.json")));
@@ -173,17 +184,33 @@ class EvaluationTest {
         // The stage files alone carry a run to a fresh folder (or machine): only the models are
         // trained again, bit for bit as before, and every number comes back the same.
         Path c = tmp.resolve("c");
-        try (var files = Files.walk(a.resolve("state"))) {
-            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".json")).toList()) {
-                Path to = c.resolve(a.relativize(f));
-                Files.createDirectories(to.getParent());
-                Files.copy(f, to);
-            }
-        }
+        copyFiles(a, c, f -> f.startsWith(a.resolve("state")) && f.toString().endsWith(".json"));
         Evaluation moved = evaluation(c, settings);
         moved.run();
         assertEquals(Map.of("train", 2), moved.store().executions());
         assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(c))));
+
+        // With the trainings' records and the evaluation classifier too, but no checkpoint, nothing
+        // is computed: a model is loaded only for a stage that runs. Losing one stage then trains
+        // exactly that stage's model again, to the same weights, and reruns that stage.
+        Path d = tmp.resolve("d");
+        Set<String> records = Set.of("config.json", "run.json", "summary.json", "metrics.jsonl");
+        copyFiles(a, d, f -> f.startsWith(a.resolve("evaluation")) || f.startsWith(a.resolve("state")) && f.toString().endsWith(".json")
+                || f.startsWith(a.resolve("train")) && records.contains(f.getFileName().toString()));
+        Evaluation assembled = evaluation(d, settings);
+        assembled.run();
+        assertTrue(assembled.store().executions().isEmpty(), assembled.store().executions().toString());
+        assertFalse(Files.exists(d.resolve("train/none-seed1/checkpoints")), "no model was trained or loaded");
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(d))));
+        Files.delete(d.resolve("state/seed1/siftfunnel/attack-whitebox.json"));
+        ByteArrayOutputStream retrainLog = new ByteArrayOutputStream();
+        Evaluation oneStage = new Evaluation(tinyTraining(), settings, data, BACKEND, d, new PrintStream(retrainLog, true, StandardCharsets.UTF_8));
+        oneStage.run();
+        assertEquals(Map.of("train", 1, "attack", 1), oneStage.store().executions());
+        assertEquals(Json.writePretty(withoutTimings(r)), Json.writePretty(withoutTimings(readResults(d))));
+        String retrained = retrainLog.toString(StandardCharsets.UTF_8);
+        assertTrue(retrained.contains("seed 1 · siftfunnel: a stage needs the model, whose checkpoint is not here"), retrained);
+        assertFalse(retrained.contains("warning"), retrained);
 
         // A rerun in the same folder runs nothing and writes the same results.
         Evaluation again = evaluation(a, settings);
