@@ -43,6 +43,11 @@ MSE_RATIO_LIMIT = 1.3
 REDUCTION_LIMIT = 0.5
 
 
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def load_partial(folder):
     """seed -> {defense: entry} from the stage files of an evaluation folder, results.json's keys."""
     seeds = {}
@@ -53,8 +58,7 @@ def load_partial(folder):
             name = os.path.basename(entry_dir)
             e = {"attacks": {}}
             for f in sorted(glob.glob(os.path.join(entry_dir, "*.json"))):
-                with open(f, encoding="utf-8") as fh:
-                    stage = json.load(fh)
+                stage = read_json(f)
                 kind, result = stage["stage"], stage["result"]
                 if kind.startswith("attack:"):
                     e["attacks"][kind[len("attack:"):]] = result
@@ -67,8 +71,7 @@ def load_partial(folder):
     for summary in sorted(glob.glob(os.path.join(folder, "train", "*-seed*", "summary.json"))):
         name, _, seed = os.path.basename(os.path.dirname(summary)).rpartition("-seed")
         e = seeds.setdefault(int(seed), {}).setdefault(name, {"attacks": {}})
-        with open(summary, encoding="utf-8") as fh:
-            e["accuracy"] = json.load(fh)["final_test_accuracy"]
+        e["accuracy"] = read_json(summary)["final_test_accuracy"]
     return seeds
 
 
@@ -82,13 +85,10 @@ def load_seeds(recorded, results, partial=()):
         seeds[seed] = defenses
 
     for path in recorded:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-        for seed, s in doc["seeds"].items():
+        for seed, s in read_json(path)["seeds"].items():
             add(int(seed), s["defenses"], path)
     for path in results:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+        doc = read_json(path)
         per_seed = doc.get("per_seed")
         if per_seed:
             for s in per_seed:

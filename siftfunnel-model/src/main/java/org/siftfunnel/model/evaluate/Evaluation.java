@@ -136,18 +136,6 @@ public final class Evaluation {
             this.accuracyWithoutRecalibration = accuracyWithoutRecalibration;
         }
 
-        Path run() {
-            return run;
-        }
-
-        double accuracy() {
-            return accuracy;
-        }
-
-        Double accuracyWithoutRecalibration() {
-            return accuracyWithoutRecalibration;
-        }
-
         /** The trained model; a finished run whose checkpoint is not in the folder is trained again first. */
         SplitModel model() throws IOException {
             if (model == null) {
@@ -391,7 +379,7 @@ public final class Evaluation {
         s.set("seed", Long.toString(seed));
         Path run = dir.resolve("train").resolve(StageStore.folderName(key) + "-seed" + seed);
         boolean finished = false;
-        boolean resumable = false;
+        boolean hasCheckpoint = false;
         Path config = run.resolve("config.json");
         if (Files.isRegularFile(config)) {
             String stored = normalisedConfig(Json.parse(Files.readString(config)));
@@ -403,12 +391,12 @@ public final class Evaluation {
             Map<String, Object> summary = readJson(run.resolve("summary.json"));
             finished = summary != null && Boolean.FALSE.equals(summary.get("interrupted"))
                     && summary.get("epochs_done") instanceof Number n && n.intValue() == s.epochs;
-            resumable = Checkpoints.readMetadata(run, "last") != null;
+            hasCheckpoint = Checkpoints.readMetadata(run, "last") != null;
         }
         if (!finished) {
-            header(seed, key, resumable ? "train (resuming " + relative(run) + ")" : "train -> " + relative(run));
-            train(s, run, resumable);
-        } else if (!resumable) {
+            header(seed, key, hasCheckpoint ? "train (resuming " + relative(run) + ")" : "train -> " + relative(run));
+            train(s, run, hasCheckpoint);
+        } else if (!hasCheckpoint) {
             out.printf(Locale.ROOT, "seed %d · %s: the finished run %s has its records but no checkpoint here; "
                     + "it is trained again only if a stage still to run needs it%n", seed, key, relative(run));
         } else {
@@ -600,9 +588,9 @@ public final class Evaluation {
                     (model, snaps) -> Map.of("accuracy", accuracy(model, perturbation(e, seed, "accuracy"))));
             m.put("accuracy", r.get("accuracy"));
         } else {
-            m.put("accuracy", t.accuracy());
-            if (t.accuracyWithoutRecalibration() != null) {
-                m.put("accuracy_without_recalibration", t.accuracyWithoutRecalibration());
+            m.put("accuracy", t.accuracy);
+            if (t.accuracyWithoutRecalibration != null) {
+                m.put("accuracy_without_recalibration", t.accuracyWithoutRecalibration);
             }
         }
         Map<String, Object> edge = stage(seed, e, "edge", "edge_s", inputs(e, seed, "latency_runs", eval.latencyRuns), t,
@@ -633,7 +621,7 @@ public final class Evaluation {
             m.put("attacks", attacks);
         }
         if (!e.inferenceOnly()) {
-            m.put("train_run", relative(t.run()));
+            m.put("train_run", relative(t.run));
         }
         return m;
     }
