@@ -246,19 +246,29 @@ def claims(seeds):
     return lines
 
 
+def table_order(names):
+    """The undefended model, SiftFunnel, the baselines in BASELINES' order, then any other entry by
+    name: one order whatever the source (a results.json keeps the run's order, stage files do not)."""
+    known = [UNDEFENDED, REFERENCE] + BASELINES
+    return sorted(names, key=lambda n: (known.index(n), "") if n in known else (len(known), n))
+
+
 def per_seed_table(seeds):
     attacks = ["blackbox", "whitebox-paper", "whitebox", "shadow", "adaptive-blackbox", "adaptive-whitebox"]
-    out = ["| seed | defense | accuracy | ΔZ/dim(z) | " + " | ".join(f"{a} SSIM / MSE" for a in attacks) + " |",
-           "|---|---|---:|---:|" + "---|" * len(attacks)]
+    out = ["| seed | defense | accuracy | ΔZ/dim(z) | MINE corrected | "
+           + " | ".join(f"{a} SSIM / MSE" for a in attacks) + " |",
+           "|---|---|---:|---:|---:|" + "---|" * len(attacks)]
     for seed, defenses in seeds.items():
-        for name, e in defenses.items():
+        for name in table_order(defenses):
+            e = defenses[name]
             cells = []
             for a in attacks:
                 s, m = value(e, "ssim", a), value(e, "mse", a)
                 cells.append("—" if s is None else f"{s:.3f} / {m:.4f}")
-            acc, dz = value(e, "accuracy"), value(e, "delta_z_ratio")
+            acc, dz, mine = value(e, "accuracy"), value(e, "delta_z_ratio"), value(e, "mine_corrected")
             out.append(f"| {seed} | {name} | {'—' if acc is None else f'{acc:.4f}'} | "
-                       f"{'—' if dz is None else f'{dz:.3f}'} | " + " | ".join(cells) + " |")
+                       f"{'—' if dz is None else f'{dz:.3f}'} | {'—' if mine is None else f'{mine:.3f}'} | "
+                       + " | ".join(cells) + " |")
     return out
 
 

@@ -87,6 +87,19 @@ class ClaimsTest(unittest.TestCase):
             self.assertNotIn("FAIL", line)
 
 
+class TableTest(unittest.TestCase):
+    def test_rows_in_one_order_whatever_the_source_and_mine_in_its_column(self):
+        s = seed()
+        shuffled = {name: s[name] for name in ["dropout", "bido", "siftfunnel", "zeta", "nopeek", "none"]
+                    if name != "zeta"}
+        shuffled["zeta"] = entry(0.5, 0.5, 0.01, 0.5)
+        rows = summary.per_seed_table({1: shuffled})[2:]
+        self.assertEqual(["none", "siftfunnel", "dropout", "nopeek", "bido", "zeta"],
+                         [r.split(" | ")[1] for r in rows])
+        self.assertEqual("0.100", rows[1].split(" | ")[4])  # siftfunnel's corrected MINE
+        self.assertEqual("—", rows[5].split(" | ")[4])  # none measured
+
+
 class LoadTest(unittest.TestCase):
     def test_partial_folder_reads_stage_files_and_training_accuracy(self):
         def write(path, doc):
