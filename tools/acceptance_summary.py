@@ -19,13 +19,15 @@ own check (org.siftfunnel.model.report.Claims):
 
 Usage:
   python3 tools/acceptance_summary.py --recorded docs/acceptance-run/recorded-seeds-1-2.json \
-      --results runs/eval-seed3/results.json [--results ...] [--markdown]
+      --results runs/eval-seed3/results.json [--results ...] [--partial DIR ...] [--table]
 
 Each --results file is a results.json (its per_seed entries are used; a one-seed run without
-per_seed counts as its `seeds[0]`). --partial DIR reads an unfinished evaluation from its stage
-files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the accuracy of trained defenses from
-DIR/train/<model>-seed<k>/summary.json): what results.json would hold for the stages done so far. A seed given by two sources is an error. Means are over the
-seeds that have the number; the spread is the sample standard deviation (n - 1).
+per_seed counts as its `seeds[0]`). --partial DIR reads an evaluation folder, finished or not,
+from its stage files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the accuracy of trained
+defenses from DIR/train/<model>-seed<k>/summary.json): what results.json would hold for the stages
+done so far, including stages of other runs copied into the folder (seed 3's MINE). A seed given by
+two sources is an error. Means are over the seeds that have the number; the spread is the sample
+standard deviation (n - 1).
 """
 import argparse
 import glob
@@ -276,7 +278,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--recorded", action="append", default=[], help="recorded per-seed figures (JSON)")
     p.add_argument("--results", action="append", default=[], help="a results.json")
-    p.add_argument("--partial", action="append", default=[], help="an unfinished evaluation folder (its stage files)")
+    p.add_argument("--partial", action="append", default=[], help="an evaluation folder, finished or not (its stage files)")
     p.add_argument("--table", action="store_true", help="also print the per-seed table (markdown)")
     a = p.parse_args(argv)
     seeds = load_seeds(a.recorded, a.results, a.partial)
