@@ -19,14 +19,16 @@ own check (org.siftfunnel.model.report.Claims):
 
 Usage:
   python3 tools/acceptance_summary.py --recorded docs/acceptance-run/recorded-seeds-1-2.json \
-      --results runs/eval-seed3/results.json [--results ...] [--partial DIR ...] [--table]
+      --results runs/eval-seed3/results.json [--results ...] [--partial DIR ...] [--mine DIR ...] [--table]
 
 Each --results file is a results.json (its per_seed entries are used; a one-seed run without
 per_seed counts as its `seeds[0]`). --partial DIR reads an evaluation folder, finished or not,
 from its stage files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the accuracy of trained
 defenses from DIR/train/<model>-seed<k>/summary.json): what results.json would hold for the stages
-done so far, including stages of other runs copied into the folder (seed 3's MINE). A seed given by
-two sources is an error. Means are over the seeds that have the number; the spread is the sample
+done so far, including stages of other runs copied into the folder (seed 3's MINE). --mine DIR
+takes only the MINE figures of a MINE run's folder (read as --partial) and adds them to seeds that
+another source gives (seed 2's MINE run, whose one-epoch decoder and retrained models are not the
+recorded seed's). A seed given by two sources, or a MINE figure given twice, is an error. Means are over the seeds that have the number; the spread is the sample
 standard deviation (n - 1).
 """
 import argparse
@@ -77,7 +79,7 @@ def load_partial(folder):
     return seeds
 
 
-def load_seeds(recorded, results, partial=()):
+def load_seeds(recorded, results, partial=(), mine=()):
     """seed (int) -> {defense: entry} with entry keys accuracy, delta_z_ratio, mine_*, attacks."""
     seeds = {}
 
@@ -102,7 +104,28 @@ def load_seeds(recorded, results, partial=()):
     for folder in partial:
         for seed, defenses in load_partial(folder).items():
             add(seed, defenses, folder)
+    for folder in mine:
+        add_mine(seeds, folder)
     return dict(sorted(seeds.items()))
+
+
+def add_mine(seeds, folder):
+    """Adds the MINE figures (mine_* keys) of a MINE run's folder to seeds given by another source.
+
+    A MINE run made apart from its seed's evaluate run trains or attacks with budgets of its own
+    (seed 1's and 2's: a one-epoch decoder), so only its MINE figures are taken."""
+    for seed, defenses in load_partial(folder).items():
+        if seed not in seeds:
+            raise SystemExit(f"{folder}: MINE for seed {seed}, which no other source gives")
+        for name, e in defenses.items():
+            figures = {k: v for k, v in e.items() if k.startswith("mine_")}
+            if not figures:
+                continue
+            target = seeds[seed].setdefault(name, {"attacks": {}})
+            again = sorted(k for k in figures if k in target)
+            if again:
+                raise SystemExit(f"{folder}: seed {seed} · {name} already has {', '.join(again)}")
+            target.update(figures)
 
 
 def value(entry, key, attack=None):
@@ -279,9 +302,11 @@ def main(argv):
     p.add_argument("--recorded", action="append", default=[], help="recorded per-seed figures (JSON)")
     p.add_argument("--results", action="append", default=[], help="a results.json")
     p.add_argument("--partial", action="append", default=[], help="an evaluation folder, finished or not (its stage files)")
+    p.add_argument("--mine", action="append", default=[],
+                   help="a MINE run's folder: only its MINE figures, added to seeds another source gives")
     p.add_argument("--table", action="store_true", help="also print the per-seed table (markdown)")
     a = p.parse_args(argv)
-    seeds = load_seeds(a.recorded, a.results, a.partial)
+    seeds = load_seeds(a.recorded, a.results, a.partial, a.mine)
     if not seeds:
         p.error("no seeds: give --recorded, --results or --partial")
     print(f"seeds: {', '.join(map(str, seeds))}")

@@ -124,6 +124,39 @@ class LoadTest(unittest.TestCase):
             self.assertEqual(0.87, s3["noise"]["accuracy"])
             self.assertEqual({"accuracy": 0.88, "attacks": {}}, s3["siftfunnel"])
 
+    def test_a_mine_run_adds_only_its_mine_figures(self):
+        with tempfile.TemporaryDirectory() as d:
+            recorded = os.path.join(d, "recorded.json")
+            s2 = seed()
+            del s2["siftfunnel"]["mine_corrected"]
+            del s2["none"]["mine_corrected"]
+            with open(recorded, "w") as f:
+                json.dump({"seeds": {"2": {"defenses": s2}}}, f)
+            run = os.path.join(d, "mine-seed2")
+            st = os.path.join(run, "state", "seed2")
+            for name, value in [("siftfunnel", 0.2), ("none", 1.1)]:
+                os.makedirs(os.path.join(st, name))
+                with open(os.path.join(st, name, "mine.json"), "w") as f:
+                    json.dump({"stage": "mine", "result": {"mine_corrected": value, "mine_paper": 0.05}}, f)
+                # the MINE run's own (one-epoch) attack and retrained accuracy must not replace the seed's
+                with open(os.path.join(st, name, "attack-blackbox.json"), "w") as f:
+                    json.dump({"stage": "attack:blackbox", "result": {"ssim": 0.1, "mse": 0.9}}, f)
+            os.makedirs(os.path.join(run, "train", "none-seed2"))
+            with open(os.path.join(run, "train", "none-seed2", "summary.json"), "w") as f:
+                json.dump({"final_test_accuracy": 0.5}, f)
+            seeds = summary.load_seeds([recorded], [], [], [run])
+            sf, none = seeds[2]["siftfunnel"], seeds[2]["none"]
+            self.assertEqual((0.2, 0.05), (sf["mine_corrected"], sf["mine_paper"]))
+            self.assertEqual(1.1, none["mine_corrected"])
+            self.assertEqual(0.90, none["accuracy"])
+            self.assertEqual(0.85, none["attacks"]["blackbox"]["ssim"])
+            self.assertEqual(0.9, seeds[2]["nopeek"]["mine_corrected"])  # untouched
+            # a MINE figure the seed already has, or a seed no other source gives, is refused
+            with self.assertRaises(SystemExit):
+                summary.load_seeds([recorded], [], [], [run, run])
+            with self.assertRaises(SystemExit):
+                summary.load_seeds([], [], [], [run])
+
     def test_sources_are_merged_and_a_seed_twice_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
             recorded = os.path.join(d, "recorded.json")
