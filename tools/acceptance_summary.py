@@ -286,15 +286,18 @@ def per_seed_table(seeds):
     for seed, defenses in seeds.items():
         for name in table_order(defenses):
             e = defenses[name]
-            cells = []
+            cells = [cell(value(e, "accuracy"), ".4f"), cell(value(e, "delta_z_ratio"), ".3f"),
+                     cell(value(e, "mine_corrected"), ".3f")]
             for a in attacks:
                 s, m = value(e, "ssim", a), value(e, "mse", a)
                 cells.append("—" if s is None else f"{s:.3f} / {m:.4f}")
-            acc, dz, mine = value(e, "accuracy"), value(e, "delta_z_ratio"), value(e, "mine_corrected")
-            out.append(f"| {seed} | {name} | {'—' if acc is None else f'{acc:.4f}'} | "
-                       f"{'—' if dz is None else f'{dz:.3f}'} | {'—' if mine is None else f'{mine:.3f}'} | "
-                       + " | ".join(cells) + " |")
+            out.append(f"| {seed} | {name} | " + " | ".join(cells) + " |")
     return out
+
+
+def cell(v, spec):
+    """A table cell: the number in its format, or a dash when the source does not have it."""
+    return "—" if v is None else format(v, spec)
 
 
 def main(argv):
