@@ -27,8 +27,8 @@ from its stage files instead (DIR/state/seed<k>/<entry>/<stage>.json, and the ac
 defenses from DIR/train/<model>-seed<k>/summary.json): what results.json would hold for the stages
 done so far, including stages of other runs copied into the folder (seed 3's MINE). --mine DIR
 takes only the MINE figures of a MINE run's folder (read as --partial) and adds them to seeds that
-another source gives (seed 2's MINE run, whose one-epoch decoder and retrained models are not the
-recorded seed's). A seed given by two sources, or a MINE figure given twice, is an error. Means
+another source gives (seed 2's MINE run, whose one-epoch decoder is not the recorded seed's
+attack and whose accuracies the recorded figures already give). A seed given by two sources, or a MINE figure given twice, is an error. Means
 are over the seeds that have the number; the spread is the sample standard deviation (n - 1).
 """
 import argparse
